@@ -1,0 +1,21 @@
+"""Exception types, each with a message that says what to do."""
+
+from __future__ import annotations
+
+__all__ = ["UnspinError", "TableFormatError", "ModelFormatError", "MissingDataError"]
+
+
+class UnspinError(Exception):
+    """Base class of unspin's own errors."""
+
+
+class TableFormatError(UnspinError, ValueError):
+    """A mapping table file is malformed (the message names file and line)."""
+
+
+class ModelFormatError(UnspinError, ValueError):
+    """A language model or thesaurus file is malformed or of the wrong version."""
+
+
+class MissingDataError(UnspinError, FileNotFoundError):
+    """A data file unspin needs is not installed."""

@@ -1,0 +1,246 @@
+"""The mapping table: spun phrase -> original phrase, with learned statistics.
+
+File format (UTF-8, tab-separated)::
+
+    #unspin-table<TAB>1<TAB>name=<label>
+    # free comment lines (licence, attribution, how it was built)
+    spun<TAB>original<TAB>count<TAB>kept<TAB>p_restore<TAB>p_channel<TAB>source
+    court docket<TAB>court<TAB>12<TAB>0<TAB>0.9231<TAB>0.3000<TAB>pairs
+
+``count`` is how often the substitution was aligned, ``kept`` how often the
+spun phrase was seen unchanged in clean text, ``p_restore`` the probability
+that an occurrence of ``spun`` is a spin of ``original``, and ``p_channel``
+P(spun | original), the spinner's channel probability.
+
+>>> t = Table.from_entries([Entry("court docket", "court", 12, 0, 0.92, 0.3, "pairs")])
+>>> [e.original for e in t.lookup(("court", "docket"))]
+['court']
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import TableFormatError
+from .tokens import norm, tokenize
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "COLUMNS",
+    "Entry",
+    "Table",
+    "phrase_key",
+    "load_table",
+    "bundled_table",
+    "bundled_table_path",
+    "write_table",
+]
+
+FORMAT_NAME = "#unspin-table"
+FORMAT_VERSION = "1"
+COLUMNS = ("spun", "original", "count", "kept", "p_restore", "p_channel", "source")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the table."""
+
+    spun: str
+    original: str
+    count: int
+    kept: int
+    p_restore: float
+    p_channel: float
+    source: str
+
+    def row(self) -> str:
+        """The entry as one TSV line (no newline)."""
+        return "\t".join(
+            (
+                self.spun,
+                self.original,
+                str(self.count),
+                str(self.kept),
+                f"{self.p_restore:.4f}",
+                f"{self.p_channel:.4f}",
+                self.source,
+            )
+        )
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """The normalized token sequence a phrase is matched by.
+
+    >>> phrase_key("Just isn’t")
+    ('just', 'isn', "'t")
+    """
+    return tuple(norm(t.text) for t in tokenize(phrase))
+
+
+@dataclass
+class Table:
+    """Entries indexed by the token key of their spun phrase."""
+
+    name: str = "custom"
+    entries: list[Entry] = field(default_factory=list)
+    index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
+    max_len: int = 0
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry], name: str = "custom") -> Table:
+        """Build and index a table; the best restoration of each spun phrase comes first."""
+        table = cls(name=name)
+        for entry in entries:
+            table.add(entry)
+        for options in table.index.values():
+            options.sort(key=lambda e: (-e.p_restore, -e.count, e.original))
+        return table
+
+    def add(self, entry: Entry) -> None:
+        """Add one entry (call :meth:`from_entries` to get sorted options)."""
+        key = phrase_key(entry.spun)
+        if not key:
+            return
+        self.entries.append(entry)
+        self.index.setdefault(key, []).append(entry)
+        self.max_len = max(self.max_len, len(key))
+
+    def lookup(self, key: tuple[str, ...]) -> list[Entry]:
+        """Entries whose spun phrase has this normalized token key."""
+        return self.index.get(key, [])
+
+    def merged(self, other: Table) -> Table:
+        """A new table with the entries of both (the same pair is summed)."""
+        return Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def merge_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """Sum counts of identical (spun, original) pairs; keep the larger probabilities."""
+    merged: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        key = (" ".join(phrase_key(e.spun)), e.original)
+        old = merged.get(key)
+        if old is None:
+            merged[key] = e
+            continue
+        sources = sorted(set(old.source.split("+")) | set(e.source.split("+")))
+        merged[key] = Entry(
+            old.spun,
+            old.original,
+            old.count + e.count,
+            old.kept + e.kept,
+            max(old.p_restore, e.p_restore),
+            max(old.p_channel, e.p_channel),
+            "+".join(sources),
+        )
+    return list(merged.values())
+
+
+def _parse_header(line: str, path: str) -> str:
+    parts = line.rstrip("\r\n").split("\t")
+    if parts[0] != FORMAT_NAME:
+        raise TableFormatError(
+            f"{path}, line 1: expected the header '{FORMAT_NAME}<TAB>{FORMAT_VERSION}', "
+            f"found {line[:60]!r}. Is this an unspin table? Build one with 'unspin learn'."
+        )
+    if len(parts) < 2 or parts[1] != FORMAT_VERSION:
+        found = parts[1] if len(parts) > 1 else "none"
+        raise TableFormatError(
+            f"{path}, line 1: table format version {found}, this unspin reads version "
+            f"{FORMAT_VERSION}. Rebuild the table with this version's 'unspin learn'."
+        )
+    for part in parts[2:]:
+        if part.startswith("name="):
+            return part[5:]
+    return Path(path).stem
+
+
+def _parse_row(line: str, path: str, lineno: int) -> Entry:
+    parts = line.rstrip("\r\n").split("\t")
+    if len(parts) != len(COLUMNS):
+        raise TableFormatError(
+            f"{path}, line {lineno}: expected {len(COLUMNS)} tab-separated columns "
+            f"({', '.join(COLUMNS)}), found {len(parts)}"
+        )
+    spun, original, count, kept, p_restore, p_channel, source = parts
+    if not spun.strip() or not original.strip():
+        raise TableFormatError(f"{path}, line {lineno}: empty spun or original phrase")
+    try:
+        entry = Entry(spun, original, int(count), int(kept), float(p_restore), float(p_channel), source)
+    except ValueError:
+        raise TableFormatError(
+            f"{path}, line {lineno}: expected whole numbers in count/kept and "
+            f"probabilities in p_restore/p_channel, found {parts[2:6]}"
+        ) from None
+    if not (0.0 <= entry.p_restore <= 1.0 and 0.0 <= entry.p_channel <= 1.0):
+        raise TableFormatError(f"{path}, line {lineno}: probabilities must lie in [0, 1]")
+    return entry
+
+
+def read_entries(stream: io.TextIOBase | Iterator[str], path: str) -> tuple[str, list[Entry]]:
+    """Parse a table from lines; returns (name, entries) or raises TableFormatError."""
+    lines = iter(stream)
+    first = next(lines, None)
+    if first is None:
+        raise TableFormatError(f"{path}: the file is empty; expected a '{FORMAT_NAME}' header")
+    name = _parse_header(first, path)
+    entries: list[Entry] = []
+    for lineno, line in enumerate(lines, start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("spun\t"):
+            continue
+        entries.append(_parse_row(line, path, lineno))
+    return name, entries
+
+
+def load_table(path: str | Path) -> Table:
+    """Load and validate a table file.
+
+    Raises FileNotFoundError for a missing file and TableFormatError (with file,
+    line and what was expected) for a malformed one.
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            name, entries = read_entries(f, str(path))
+    except UnicodeDecodeError as exc:
+        raise TableFormatError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return Table.from_entries(entries, name)
+
+
+def bundled_table_path() -> Path:
+    """Where the bundled table lives: inside the wheel, or data/ in a source checkout."""
+    from .resources import data_path
+
+    return data_path("synonym_pairs.tsv")
+
+
+@lru_cache(maxsize=1)
+def bundled_table() -> Table:
+    """The table shipped with unspin, loaded once on first use."""
+    return load_table(bundled_table_path())
+
+
+def write_table(
+    entries: Iterable[Entry], path: str | Path, name: str, comments: Iterable[str] = ()
+) -> int:
+    """Write entries in the table format; returns the number of rows written."""
+    rows = sorted(entries, key=lambda e: (e.spun.lower(), -e.p_restore, e.original))
+    with Path(path).open("w", encoding="utf-8", newline="\n") as f:
+        f.write(f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname={name}\n")
+        for comment in comments:
+            for line in comment.splitlines():
+                f.write(f"# {line}\n")
+        f.write("\t".join(COLUMNS) + "\n")
+        for e in rows:
+            f.write(e.row() + "\n")
+    return len(rows)
