@@ -4,3 +4,27 @@
 >>> restore("Clean text stays as it is.")
 'Clean text stays as it is.'
 """
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .engine import Edit
+from .errors import MissingDataError, ModelFormatError, TableFormatError, UnspinError
+from .options import RestoreOptions
+from .restore import Restoration, apply_edits, restore, restore_and_explain, signature
+
+__all__ = [
+    "__version__",
+    "restore",
+    "restore_and_explain",
+    "apply_edits",
+    "signature",
+    "Edit",
+    "Restoration",
+    "RestoreOptions",
+    "UnspinError",
+    "TableFormatError",
+    "ModelFormatError",
+    "MissingDataError",
+]

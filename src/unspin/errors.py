@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["UnspinError", "TableFormatError", "ModelFormatError", "MissingDataError"]
+__all__ = [
+    "UnspinError",
+    "TableFormatError",
+    "ModelFormatError",
+    "MissingDataError",
+    "CorpusFormatError",
+]
 
 
 class UnspinError(Exception):
@@ -19,3 +25,7 @@ class ModelFormatError(UnspinError, ValueError):
 
 class MissingDataError(UnspinError, FileNotFoundError):
     """A data file unspin needs is not installed."""
+
+
+class CorpusFormatError(UnspinError, ValueError):
+    """An input document file (JSONL, pairs, phrase list) is malformed (names file and line)."""

@@ -22,6 +22,8 @@ __all__ = [
     "lm_sentences",
     "transfer_case",
     "is_fixed_case",
+    "lm_token",
+    "phrase_key_words",
 ]
 
 
@@ -43,7 +45,7 @@ _WORD = rf"{_ABBREV}|[^\W\d_]+(?:-[^\W\d_]+)*"
 _NUM = r"\d+(?:[.,:/]\d+)*"
 _TOKEN_RE = re.compile(
     rf"(?P<clitic>(?<=[^\W\d_]){_CLITIC})|(?P<word>{_WORD})"
-    rf"|(?P<num>{_NUM})|(?P<punct>[^\w\s])",
+    rf"|(?P<num>{_NUM})|(?P<punct>\S)",
     re.IGNORECASE,
 )
 # Regions where no word may change: URLs, e-mails, @handles, #tags, markup tags, entities.
@@ -174,3 +176,12 @@ def transfer_case(found: str, restored: str) -> str:
     if letters[0].isupper():
         return restored[:1].upper() + restored[1:]
     return restored
+
+
+def phrase_key_words(phrase: str) -> tuple[str, ...]:
+    """A phrase as LM tokens.
+
+    >>> phrase_key_words("According to 3 judges")
+    ('according', 'to', '<num>', 'judges')
+    """
+    return tuple(lm_token(t) for t in tokenize(phrase))

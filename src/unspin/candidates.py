@@ -1,0 +1,116 @@
+"""Candidate restorations for spans of a sentence: table, small-word reversals, thesaurus."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .table import Table
+from .tokens import Token, norm, phrase_key_words
+
+__all__ = ["Candidate", "table_candidates", "reversal_candidates", "thesaurus_candidates", "REVERSALS"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Replace tokens ``[i, j)`` of a sentence by ``words`` (LM form) / ``text`` (surface)."""
+
+    i: int
+    j: int
+    words: tuple[str, ...]
+    text: str
+    prior: float
+    source: str
+
+
+# Small words spinners swap in both directions; the decoder weighs them per document.
+REVERSALS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("a",): ("the", "its"),
+    ("an",): ("the",),
+    ("the",): ("a",),
+    ("that",): ("which",),
+    ("which",): ("that",),
+    ("can",): ("will",),
+    ("will",): ("can", "would"),
+    ("would",): ("will",),
+    ("have", "been"): ("were",),
+    ("were",): ("have been",),
+}
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log10(p / (1 - p))
+
+
+def _joinable(tokens: Sequence[Token], text: str, i: int, j: int) -> bool:
+    """Tokens i..j-1 are unprotected words separated by plain spaces only."""
+    for k in range(i, j):
+        tok = tokens[k]
+        if tok.protected or tok.kind == "punct":
+            return False
+        if k > i:
+            gap = text[tokens[k - 1].end : tok.start]
+            if gap.strip() or "\n" in gap:
+                return False
+    return True
+
+
+def table_candidates(
+    tokens: Sequence[Token], keys: Sequence[str], text: str, table: Table, weight: float
+) -> list[Candidate]:
+    """Every occurrence of a table phrase (all lengths, best 3 restorations each)."""
+    out: list[Candidate] = []
+    n = len(tokens)
+    for i in range(n):
+        if tokens[i].kind != "word" or tokens[i].protected:
+            continue
+        for length in range(min(table.max_len, n - i), 0, -1):
+            entries = table.lookup(tuple(keys[i : i + length]))
+            if not entries or not _joinable(tokens, text, i, i + length):
+                continue
+            for e in entries[:3]:
+                words = phrase_key_words(e.original)
+                if words == tuple(keys[i : i + length]):
+                    continue
+                out.append(
+                    Candidate(i, i + length, words, e.original, weight * _log_odds(e.p_restore),
+                              f"table:{table.name}")
+                )
+    return out
+
+
+def reversal_candidates(
+    tokens: Sequence[Token], keys: Sequence[str], text: str, prior: Callable[[str, str], float]
+) -> list[Candidate]:
+    """Small-word reversals (a->the, that->which ...), each with a per-document prior."""
+    out: list[Candidate] = []
+    n = len(tokens)
+    for i in range(n):
+        for key, targets in REVERSALS.items():
+            j = i + len(key)
+            if j > n or tuple(keys[i:j]) != key or not _joinable(tokens, text, i, j):
+                continue
+            for target in targets:
+                words = tuple(target.split())
+                out.append(Candidate(i, j, words, target, prior(" ".join(key), target), "reversal"))
+    return out
+
+
+def thesaurus_candidates(
+    tokens: Sequence[Token],
+    positions: Sequence[int],
+    sources_of: Callable[[str], Sequence[str]],
+    cost: float,
+) -> list[Candidate]:
+    """Thesaurus synonyms the observed word may be a spin of, at the given positions."""
+    out: list[Candidate] = []
+    for i in positions:
+        tok = tokens[i]
+        observed = norm(tok.text)
+        for source in sources_of(observed):
+            words = phrase_key_words(source)
+            if words and words != (observed,):
+                out.append(Candidate(i, i + 1, words, source, -cost, "thesaurus"))
+    return out

@@ -1,0 +1,86 @@
+"""The Python API: restore, restore_and_explain, apply_edits, options, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import unspin
+from unspin import Edit, RestoreOptions, apply_edits, restore, restore_and_explain
+
+
+def fast(table: Path) -> RestoreOptions:
+    """Table-only options (no model, no thesaurus) for quick property tests."""
+    return RestoreOptions(tables=(table,), use_lm=False, thesaurus=False, reversals=False)
+
+
+def test_bytes_are_refused_with_advice() -> None:
+    with pytest.raises(TypeError, match="decode it first"):
+        restore(b"court docket")  # type: ignore[arg-type]
+
+
+def test_empty_text() -> None:
+    assert restore("") == ""
+    assert restore_and_explain("").edits == ()
+
+
+def test_unknown_option_is_an_error() -> None:
+    with pytest.raises(TypeError, match="unknown restore option"):
+        restore("text", colour="blue")
+
+
+def test_table_phrase_restored_with_case(small_table: Path) -> None:
+    opts = fast(small_table)
+    text = "Court docket papers, filed  in keeping with the\nprimary modification."
+    result = restore_and_explain(text, opts)
+    assert result.text == "Court papers, filed  according to the\nFirst Amendment."
+    assert [(e.found, e.restored) for e in result.edits] == [
+        ("Court docket", "Court"), ("in keeping with", "according to"),
+        ("primary modification", "First Amendment")]
+    first = result.edits[0]
+    assert text[first.start : first.end] == first.found
+    assert first.source == "table:small" and first.score > 0
+
+
+def test_names_are_left_alone(small_table: Path) -> None:
+    text = "They met Flip Over at the court docket."
+    assert restore(text, fast(small_table)) == "They met Flip Over at the court."
+
+
+def test_apply_edits_rejects_edits_that_do_not_fit() -> None:
+    with pytest.raises(ValueError, match="does not match"):
+        apply_edits("abc", [Edit(0, 2, "xy", "z", 1.0, "t")])
+
+
+words = st.sampled_from(["court", "docket", "in", "keeping", "with", "the", "law", "Court",
+                         "flip", "over", "“quoted”", "—", "x"])
+seps = st.sampled_from([" ", "  ", "\n", "\t", ", ", ". ", "\r\n", ""])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(words, seps), max_size=25))
+def test_restoration_is_lossless_outside_edits(small_table: Path, parts: list) -> None:
+    text = "".join(w + s for w, s in parts)
+    result = restore_and_explain(text, fast(small_table))
+    assert apply_edits(text, result.edits) == result.text
+    pos = 0
+    rebuilt = []
+    for e in result.edits:
+        rebuilt.append(text[pos : e.start])
+        pos = e.end
+    rebuilt.append(text[pos:])
+    # Everything outside the edits comes back byte for byte, in order.
+    out_pos = 0
+    for kept, e in zip(rebuilt, [*result.edits, None]):
+        assert result.text[out_pos : out_pos + len(kept)] == kept
+        out_pos += len(kept) + (len(e.restored) if e else 0)
+    assert restore(result.text, fast(small_table)) == result.text
+
+
+def test_version_and_signature() -> None:
+    sig = unspin.signature()
+    assert sig.startswith(f"unspin:{unspin.__version__}|table:")
+    assert "lm:" in sig
