@@ -83,18 +83,22 @@ STYLES: dict[str, Style] = {
 }
 
 # Function words a thesaurus spinner leaves to its style table (Moby's senses for them are noise).
-_STOPWORDS = frozenset(
-    """a an the and or but nor if then than so as of in on at by for from to with without into
-    onto upon about above below over under after before since until while during through
-    against among between within is are was were be been being am do does did done have has
-    had having will would shall should can could may might must not no yes it its it's this
-    that these those there here he she they we you i me him her them us my your his their our
-    who whom whose which what when where why how all any each both either neither some such
-    own same other also just very too only one two""".split()
-)
+_STOPWORD_TEXT = """
+a an the and or but nor if then than so as of in on at by for from to with without into onto
+upon about above below over under after before since until while during through against among
+between within is are was were be been being am do does did done have has had having will
+would shall should can could may might must not no yes it its it's this that these those there
+here he she they we you i me him her them us my your his their our who whom whose which what
+when where why how all any each both either neither some such own same other also just very
+too only one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+fifty hundred thousand million billion trillion dozen half
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _QUOTE_RE = re.compile(r"[“\"][^“”\"\n]*[”\"]")
 _GLUE = frozenset("[]/\\@#_-'’ʼ`")
-_SYN_RE = re.compile(r"[a-z]+(?:[- ][a-z]+)*")
+_SYN_RE = re.compile(r"[a-z]{2,}(?:[- ][a-z]{2,})*")
+_AUXILIARY_TEXT = "is are was were be been being has have had having get gets got gotten 's"
+_AUXILIARIES = frozenset(_AUXILIARY_TEXT.split())
 _BASE_TAGS = frozenset({"VB", "VBP", "NN", "JJ", "RB"})
 
 
@@ -126,8 +130,8 @@ class Spinner:
     ``rate`` is the probability that an eligible dictionary word or phrase is swapped;
     a style's own swaps (``Style.extras``) use their own probabilities.
 
-    >>> Spinner({"stop": ["cease"]}, rate=1.0, style="plain").spin("Stop it. We stopped.")
-    'Cease it. We ceased.'
+    >>> Spinner({"stop": ["cease"]}, rate=1.0, style="plain").spin("They stop. We stopped.")
+    'They cease. We ceased.'
     """
 
     def __init__(
@@ -215,7 +219,8 @@ class Spinner:
                     return None, n
                 return self._make(tokens, i, n, text, rng.choice(extra.replacements), "extra"), n
         options = [(k, n) for k, n in phrases if n > 1 and self.synonyms(k)]
-        word = self._word_options(tokens[i].text.lower())
+        after_aux = i > 0 and tokens[i - 1].text.lower() in _AUXILIARIES
+        word = self._word_options(tokens[i].text.lower(), after_aux)
         if not options and not word:
             return None, 1
         if rng.random() >= self.rate:
@@ -225,16 +230,21 @@ class Spinner:
             return self._make(tokens, i, n, text, self._pick(self.synonyms(key), rng), "phrase"), n
         return self._make(tokens, i, 1, text, self._pick(word, rng), "word"), 1
 
-    def _word_options(self, word: str) -> list[str]:
-        """Synonyms for one word, inflected like it; empty when it is not eligible."""
+    def _word_options(self, word: str, after_aux: bool = False) -> list[str]:
+        """Synonyms for one word, inflected like it; empty when it is not eligible.
+
+        ``after_aux``: the word follows a form of "be" or "have" (past participle likely).
+        """
         if word in _STOPWORDS and word not in self.dictionary:
             return []
-        lemma, upos, tag = _analyse(word, self.dictionary)
+        lemma, upos, tag = _analyse(word, self.dictionary, after_aux)
         if lemma is None:
             return []
         found = self.synonyms(lemma)
         if tag is None:
             return [s for s in found if s != word]
+        # "at hand" must not become "at hands": inflect only content-word-led phrases
+        found = [s for s in found if s.split(" ", 1)[0] not in _STOPWORDS]
         inflected = (_inflect(s, upos, tag) for s in found)
         return [s for s in inflected if s and s != word]
 
@@ -273,7 +283,7 @@ def _free_tokens(tokens: list[Token], text: str, spin_quotes: bool) -> list[bool
             free.append(False)
         elif tok.text.islower():
             free.append(True)
-        elif i in initial and tok.text[1:].islower() or len(tok.text) == 1:
+        elif i in initial and (len(tok.text) == 1 or tok.text[1:].islower()):
             lower = tok.text.lower()
             ok = lower in lower_seen or lower in _STOPWORDS
             free.append("initial" if ok else False)
@@ -298,7 +308,7 @@ def _phrases(
 
 
 def _analyse(
-    word: str, dictionary: Mapping[str, Sequence[str]]
+    word: str, dictionary: Mapping[str, Sequence[str]], after_aux: bool = False
 ) -> tuple[str | None, str, str | None]:
     """``(lemma, upos, tag)`` of ``word`` with a dictionary entry; tag None = use as is."""
     from lemminflect import getAllInflections, getAllLemmas
@@ -309,9 +319,14 @@ def _analyse(
         for lemma in lemmas.get(upos, ()):
             if lemma == word or lemma not in dictionary:
                 continue
-            for tag, forms in getAllInflections(lemma, upos=upos).items():
-                if word in forms and tag not in _BASE_TAGS:
-                    return lemma, upos, tag
+            tags = [
+                tag
+                for tag, forms in getAllInflections(lemma, upos=upos).items()
+                if word in forms and tag not in _BASE_TAGS
+            ]
+            if tags:
+                past = "VBN" if after_aux else "VBD"
+                return lemma, upos, past if past in tags else tags[0]
     if word in dictionary:
         return word, "", None
     return None, "", None

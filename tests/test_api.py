@@ -13,8 +13,8 @@ from unspin import Edit, RestoreOptions, apply_edits, restore, restore_and_expla
 
 
 def fast(table: Path) -> RestoreOptions:
-    """Table-only options (no model, no thesaurus) for quick property tests."""
-    return RestoreOptions(tables=(table,), use_lm=False, thesaurus=False, reversals=False)
+    """Table-only options (a small table, no thesaurus or reversals), LM-scored."""
+    return RestoreOptions(tables=(table,), thorough=False)
 
 
 def test_bytes_are_refused_with_advice() -> None:

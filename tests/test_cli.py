@@ -16,7 +16,7 @@ SPUN = "The lawsuit was filed in federal court docket in keeping with the rules.
 
 
 def test_stdin_to_stdout(small_table: Path) -> None:
-    result = runner.invoke(app, ["restore", "--table", str(small_table), "--no-lm"], input=SPUN)
+    result = runner.invoke(app, ["restore", "--table", str(small_table), "--table-only"], input=SPUN)
     assert result.exit_code == 0, result.output
     assert result.stdout == "The lawsuit was filed in federal court according to the rules.\n"
 
@@ -26,7 +26,7 @@ def test_file_and_output_dir(small_table: Path, tmp_path: Path) -> None:
     a.write_text(SPUN, encoding="utf-8")
     b.write_text("Clean text.\r\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["restore", str(a), str(b), "-o", str(out), "-t", str(small_table)])
+    result = runner.invoke(app, ["restore", str(a), str(b), "-o", str(out), "-t", str(small_table), "--table-only"])
     assert result.exit_code == 0, result.output
     assert "according to" in (out / "a.txt").read_text(encoding="utf-8")
     assert (out / "b.txt").read_bytes() == b"Clean text.\r\n"
@@ -43,7 +43,7 @@ def test_several_files_need_a_destination(tmp_path: Path) -> None:
 def test_in_place_keeps_a_backup(small_table: Path, tmp_path: Path) -> None:
     a = tmp_path / "a.txt"
     a.write_text(SPUN, encoding="utf-8")
-    result = runner.invoke(app, ["restore", "-i", str(a), "-t", str(small_table)])
+    result = runner.invoke(app, ["restore", "-i", str(a), "-t", str(small_table), "--table-only"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "a.txt.orig").read_text(encoding="utf-8") == SPUN
     assert "according to" in a.read_text(encoding="utf-8")
@@ -56,7 +56,8 @@ def test_undecodable_input_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not valid utf-8" in result.output and "--encoding" in result.output
     ok = runner.invoke(app, ["restore", str(bad), "--encoding", "latin-1", "--no-lm"])
-    assert ok.exit_code == 0 and ok.stdout.startswith("café")
+    assert ok.exit_code == 0
+    assert ok.stdout_bytes == b"caf\xe9 court"  # written back in the same encoding
 
 
 def test_missing_file_and_bad_table(tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_missing_file_and_bad_table(tmp_path: Path) -> None:
 
 
 def test_explain_prints_json_lines(small_table: Path) -> None:
-    result = runner.invoke(app, ["explain", "-", "-t", str(small_table), "--no-lm"], input=SPUN)
+    result = runner.invoke(app, ["explain", "-", "-t", str(small_table), "--table-only"], input=SPUN)
     assert result.exit_code == 0, result.output
     edits = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(e["found"], e["restored"]) for e in edits] == [
@@ -79,7 +80,7 @@ def test_explain_prints_json_lines(small_table: Path) -> None:
 
 def test_jsonl_mode(small_table: Path) -> None:
     lines = json.dumps({"id": 7, "body": "in keeping with"}) + "\n"
-    result = runner.invoke(app, ["restore", "--jsonl", "--field", "body", "-t", str(small_table)],
+    result = runner.invoke(app, ["restore", "--jsonl", "--field", "body", "-t", str(small_table), "--table-only"],
                            input=lines)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"id": 7, "body": "according to"}
@@ -95,7 +96,7 @@ def test_version() -> None:
 
 def test_real_subprocess_through_stdin(small_table: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "unspin.cli", "restore", "-t", str(small_table), "--no-lm"],
+        [sys.executable, "-m", "unspin.cli", "restore", "-t", str(small_table), "--table-only"],
         input=SPUN.encode(), capture_output=True, check=False,
     )
     assert proc.returncode == 0, proc.stderr.decode()

@@ -20,8 +20,11 @@ class Candidate:
     j: int
     words: tuple[str, ...]
     text: str
-    prior: float
+    kind: str  # table | reversal | thesaurus
     source: str
+    evidence: float = 0.0  # table: log-odds of p_restore; thesaurus: rank; reversal: prior
+    channel: float = 0.0  # table: P(spun | original), the spinner's channel probability
+    prior: float = 0.0  # set by the decision model
 
 
 # Small words spinners swap in both directions; the decoder weighs them per document.
@@ -58,15 +61,16 @@ def _joinable(tokens: Sequence[Token], text: str, i: int, j: int) -> bool:
 
 
 def table_candidates(
-    tokens: Sequence[Token], keys: Sequence[str], text: str, table: Table, weight: float
+    tokens: Sequence[Token], keys: Sequence[str], text: str, table: Table
 ) -> list[Candidate]:
     """Every occurrence of a table phrase (all lengths, best 3 restorations each)."""
     out: list[Candidate] = []
     n = len(tokens)
     for i in range(n):
-        if tokens[i].kind != "word" or tokens[i].protected:
+        longest = table.first_words.get(keys[i], 0)
+        if not longest or tokens[i].kind != "word" or tokens[i].protected:
             continue
-        for length in range(min(table.max_len, n - i), 0, -1):
+        for length in range(min(longest, n - i), 0, -1):
             entries = table.lookup(tuple(keys[i : i + length]))
             if not entries or not _joinable(tokens, text, i, i + length):
                 continue
@@ -75,8 +79,8 @@ def table_candidates(
                 if words == tuple(keys[i : i + length]):
                     continue
                 out.append(
-                    Candidate(i, i + length, words, e.original, weight * _log_odds(e.p_restore),
-                              f"table:{table.name}")
+                    Candidate(i, i + length, words, e.original, "table", f"table:{table.name}",
+                              _log_odds(e.p_restore), e.p_channel)
                 )
     return out
 
@@ -94,7 +98,8 @@ def reversal_candidates(
                 continue
             for target in targets:
                 words = tuple(target.split())
-                out.append(Candidate(i, j, words, target, prior(" ".join(key), target), "reversal"))
+                p = prior(" ".join(key), target)
+                out.append(Candidate(i, j, words, target, "reversal", "reversal", p))
     return out
 
 
@@ -102,15 +107,14 @@ def thesaurus_candidates(
     tokens: Sequence[Token],
     positions: Sequence[int],
     sources_of: Callable[[str], Sequence[str]],
-    cost: float,
 ) -> list[Candidate]:
     """Thesaurus synonyms the observed word may be a spin of, at the given positions."""
     out: list[Candidate] = []
     for i in positions:
         tok = tokens[i]
         observed = norm(tok.text)
-        for source in sources_of(observed):
+        for rank, source in enumerate(sources_of(observed)):
             words = phrase_key_words(source)
             if words and words != (observed,):
-                out.append(Candidate(i, i + 1, words, source, -cost, "thesaurus"))
+                out.append(Candidate(i, i + 1, words, source, "thesaurus", "thesaurus", rank))
     return out

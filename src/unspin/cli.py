@@ -26,16 +26,19 @@ TableOpt = Annotated[
 ]
 LmOpt = Annotated[Optional[Path], typer.Option("--lm", help="Language model (ARPA) instead of the bundled one.")]
 NoLmOpt = Annotated[bool, typer.Option("--no-lm", help="Decide with word frequencies only (faster, weaker).")]
-NoThesOpt = Annotated[bool, typer.Option("--no-thesaurus", help="Only restore what the table knows.")]
+NoThesOpt = Annotated[bool, typer.Option("--no-thesaurus", help="Propose no thesaurus synonyms.")]
+TableOnlyOpt = Annotated[bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of input and output.")]
 
 
 def make_options(
-    table: list[Path] | None, lm: Path | None, no_lm: bool, no_thesaurus: bool
+    table: list[Path] | None, lm: Path | None, no_lm: bool, no_thesaurus: bool,
+    table_only: bool = False,
 ) -> RestoreOptions:
     """The one place where flags become restore options."""
     return RestoreOptions(
-        tables=tuple(table or ()), lm=lm, use_lm=not no_lm, thesaurus=not no_thesaurus
+        tables=tuple(table or ()), lm=lm, use_lm=not no_lm, thesaurus=not no_thesaurus,
+        thorough=False if table_only else None,
     )
 
 
@@ -102,12 +105,13 @@ def restore(
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
     no_thesaurus: NoThesOpt = False,
+    table_only: TableOnlyOpt = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place."""
     from .restore import restore as restore_text
 
-    options = make_options(table, lm, no_lm, no_thesaurus)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
         raise _fail("several files need --output-dir DIR or --in-place", 2)
@@ -150,12 +154,13 @@ def explain(
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
     no_thesaurus: NoThesOpt = False,
+    table_only: TableOnlyOpt = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Print each edit restore would make, as JSON lines (offsets are character offsets)."""
     from .restore import restore_and_explain
 
-    options = make_options(table, lm, no_lm, no_thesaurus)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only)
     try:
         result = restore_and_explain(_read(file, encoding), options)
     except UnspinError as exc:

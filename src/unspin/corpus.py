@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from .errors import CorpusFormatError
+from .errors import CorpusFormatError, InputNotFoundError
 
 __all__ = ["Document", "iter_documents", "iter_pairs", "iter_jsonl"]
 
@@ -70,8 +70,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
                     ) from None
                 if not isinstance(obj, dict):
                     raise CorpusFormatError(
-                        f"{path}, line {lineno}: expected a JSON object, found "
-                        f"{type(obj).__name__}"
+                        f"{path}, line {lineno}: expected a JSON object, found {type(obj).__name__}"
                     )
                 yield lineno, obj
     except UnicodeDecodeError as exc:
@@ -100,7 +99,7 @@ def _expand(paths: Iterable[Path]) -> Iterator[Path]:
         elif path.exists():
             yield path
         else:
-            raise FileNotFoundError(f"{path}: no such file or folder")
+            raise InputNotFoundError(f"{path}: no such file or folder; check the path")
 
 
 def iter_documents(paths: Iterable[Path], field: str = "text") -> Iterator[Document]:
@@ -143,6 +142,6 @@ def iter_pairs(paths: Iterable[Path]) -> Iterator[tuple[str, str]]:
     for path in paths:
         path = Path(path)
         if not path.exists():
-            raise FileNotFoundError(f"{path}: no such pairs file")
+            raise InputNotFoundError(f"{path}: no such pairs file; check the path")
         for lineno, obj in iter_jsonl(path):
             yield _field(obj, "spun", path, lineno), _field(obj, "clean", path, lineno)

@@ -43,19 +43,19 @@ def _excess(counts: Counter[str], observed: str, alternative: str) -> float:
     return max(0.0, n_obs - expected - 1.0) / n_obs
 
 
-def reversal_prior(counts: Counter[str], observed: str, target: str, spin: float) -> float:
+def reversal_prior(counts: Counter[str], observed: str, target: str) -> float:
     """log10 prior odds that ``observed`` here is a spin of the small word ``target``.
 
-    Combines the document's excess of ``observed`` over ``target`` (a spinner that
-    turns every "the" into "a" leaves far too many a's) with its spin estimate.
+    Measured as the document's excess of ``observed`` over ``target`` (a spinner
+    that turns every "the" into "a" leaves far too many a's).
 
-    >>> c = Counter({"a": 40, "the": 5})
-    >>> reversal_prior(c, "a", "the", 0.5) > reversal_prior(Counter({"a": 5, "the": 40}), "a", "the", 0.5)
+    >>> many_a = reversal_prior(Counter({"a": 40, "the": 5}), "a", "the")
+    >>> many_a > reversal_prior(Counter({"a": 5, "the": 40}), "a", "the")
     True
     """
     obs_words = observed.split()
     excess = _excess(counts, obs_words[0], target.split()[0]) if len(obs_words) == 1 else 0.0
-    p = min(0.95, 0.02 + 0.9 * excess + 0.05 * spin)
+    p = min(0.95, 0.02 + 0.9 * excess)
     return math.log10(p / (1 - p))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -12,6 +12,7 @@ from .candidates import Candidate, reversal_candidates, table_candidates, thesau
 from .decode import Scorer, decide
 from .detect import SpinEvidence, reversal_prior, spin_evidence, word_counts
 from .options import RestoreOptions
+from .scoring import DecisionModel, _zipf, candidate_features, load_decision_model
 from .table import Table, bundled_table, load_table
 from .tokens import Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
@@ -69,12 +70,70 @@ def _load_scorer(options: RestoreOptions) -> Scorer:
 
 
 @dataclass
+class Scored:
+    """A sentence's words and its candidates with their features."""
+
+    first: int
+    words: list[str]
+    candidates: list[Candidate]
+    features: list[list[float]]
+
+
+@dataclass
+class Analysis:
+    """Everything the engine learned about a document before deciding."""
+
+    tokens: list[Token]
+    sentences: list[Scored]
+    evidence: SpinEvidence
+    doc_rate: float
+
+
+_FUNCTION_ZIPF = 6.3  # observed words this common (the, of, said...) get no thesaurus candidates
+_THESAURUS_LIMIT = 20
+_GATE_HITS = 0.012  # table-covered share of words above which a document gets the full search
+_GATE_A_EXCESS = 0.3  # ... or this excess of "a" over "the" (a spinner that swaps them)
+_SURPRISE = -3.0  # the thesaurus is asked only about words the LM finds this unlikely
+_PRUNE_SLACK = 1.0  # candidates this far below the threshold on their own are not searched
+
+
+def _unique(cands: Sequence[Candidate]) -> list[Candidate]:
+    """One candidate per (span, words). A small-word reversal wins (its prior follows the
+    document), then a table candidate, then a thesaurus one."""
+    rank = {"reversal": 0, "table": 1, "thesaurus": 2}
+    unique: dict[tuple[int, int, tuple[str, ...]], Candidate] = {}
+    for c in cands:
+        key = (c.i, c.j, c.words)
+        if key not in unique or rank[c.kind] < rank[unique[key].kind]:
+            unique[key] = c
+    return list(unique.values())
+
+
+def _drop_blocked(cands: Sequence[Candidate], tokens: Sequence[Token], names: set[str]
+                  ) -> list[Candidate]:
+    """Candidates that touch no name (a capitalised word inside a sentence, anywhere)."""
+    blocked = {k for k in range(len(tokens)) if tokens[k].text in names or _is_name(tokens, k, 0)}
+    return [c for c in cands if not blocked.intersection(range(c.i, c.j))]
+
+
+def _name_words(tokens: Sequence[Token], sentences: Sequence[tuple[int, int]]) -> set[str]:
+    """Words written with a capital inside a sentence somewhere in the document."""
+    names = set()
+    for a, b in sentences:
+        for k in range(a + 1, b):
+            if _is_name(tokens, k, a):
+                names.add(tokens[k].text)
+    return names
+
+
+@dataclass
 class Engine:
-    """A loaded table and scorer, with the options that steer decisions."""
+    """A loaded table, scorer and decision model, with the options that steer decisions."""
 
     table: Table
     scorer: Any
     options: RestoreOptions
+    model: DecisionModel
 
     @property
     def signature(self) -> str:
@@ -82,91 +141,139 @@ class Engine:
         from . import __version__
 
         extra = "".join(f"|{k}:{v}" for k, v in sorted(self.options.signature_parts().items()))
-        return f"unspin:{__version__}|table:{self.table.name}|{self.scorer.signature}{extra}"
-
-    def evidence(self, tokens: Sequence[Token], keys: Sequence[str], text: str,
-                 sentences: Sequence[tuple[int, int]], lm_words: Sequence[str]) -> SpinEvidence:
-        """Measure how spun the document looks."""
-        words = sum(1 for t in tokens if t.kind == "word")
-        hits = 0.0
-        for c in table_candidates(tokens, keys, text, self.table, 1.0):
-            if c.prior > 0:
-                hits += (c.j - c.i) * min(1.0, c.prior / 2)
-        lm_per_token = None
-        if self.options.use_lm and words:
-            total = sum(self.scorer.score(lm_words[a:b]) for a, b in sentences)
-            lm_per_token = total / max(len(tokens), 1)
-        return spin_evidence(word_counts(keys), words, hits, lm_per_token)
+        return (f"unspin:{__version__}|table:{self.table.name}|{self.scorer.signature}"
+                f"|decision:{self.model.name}{extra}")
 
     def spin(self, text: str) -> SpinEvidence:
         """The document spin evidence for ``text``."""
-        tokens = tokenize(text)
-        keys = [norm(t.text) for t in tokens]
-        lm_words = [lm_token(t) for t in tokens]
-        return self.evidence(tokens, keys, text, sentence_spans(tokens, text), lm_words)
+        return self.analyse(text).evidence
 
     def edits(self, text: str) -> list[Edit]:
         """All edits the engine makes to ``text``, in order."""
+        return self.edits_from(text, self.analyse(text))
+
+    def edits_from(self, text: str, analysis: Analysis) -> list[Edit]:
+        """Decide edits from a finished analysis of ``text``."""
+        tokens = analysis.tokens
+        out: list[Edit] = []
+        margin = self.model.margin + self.options.margin
+        for sent in analysis.sentences:
+            cands = []
+            for c, f in zip(sent.candidates, sent.features):
+                prior = self.model.prior(f)
+                if prior + f[0] > margin - _PRUNE_SLACK:
+                    cands.append(replace(c, prior=prior))
+            for cand, gain in decide(sent.words, cands, self.scorer, margin):
+                first, last = tokens[sent.first + cand.i], tokens[sent.first + cand.j - 1]
+                found = text[first.start : last.end]
+                out.append(Edit(first.start, last.end, found, transfer_case(found, cand.text),
+                                round(gain, 3), cand.source))
+        return out
+
+    def analyse(self, text: str) -> Analysis:
+        """Tokenize, propose candidates, score each against the LM, measure the document."""
         tokens = tokenize(text)
-        if not tokens:
-            return []
         keys = [norm(t.text) for t in tokens]
         lm_words = [lm_token(t) for t in tokens]
-        sentences = sentence_spans(tokens, text)
-        evidence = self.evidence(tokens, keys, text, sentences, lm_words)
-        spin = self.options.spin if self.options.spin is not None else evidence.spin
+        spans = sentence_spans(tokens, text)
         counts = word_counts(keys)
-        out: list[Edit] = []
-        for a, b in sentences:
-            out.extend(self._sentence_edits(text, tokens, keys, lm_words, a, b, spin, counts))
-        return out
+        names = _name_words(tokens, spans)
+        words_total = sum(1 for t in tokens if t.kind == "word")
+        tabled = [table_candidates(tokens[a:b], keys[a:b], text, self.table) for a, b in spans]
+        hits = sum(c.j - c.i for cands in tabled for c in cands
+                   if c.evidence > 0 and c.words != ("the",))
+        evidence = spin_evidence(counts, words_total, hits, None)
+        hit_rate = hits / max(words_total, 1)
+        looks_spun = hit_rate >= _GATE_HITS or evidence.a_the_excess >= _GATE_A_EXCESS
+        thorough = looks_spun if self.options.thorough is None else self.options.thorough
+        sentences = []
+        for (a, b), cands in zip(spans, tabled):
+            sent_words = lm_words[a:b]
+            logprobs: Sequence[float] = ()
+            if thorough:
+                logprobs = self.scorer.token_logprobs(sent_words)
+                cands = cands + self._open_candidates(text, tokens[a:b], keys[a:b], names,
+                                                      counts, logprobs)
+            cands = _drop_blocked(_unique(cands), tokens[a:b], names)
+            if not cands:
+                continue
+            if not logprobs:
+                logprobs = self.scorer.token_logprobs(sent_words)
+            gains = self._local_gains(sent_words, cands)
+            sentences.append(Scored(a, sent_words, cands, self._features(
+                sent_words, cands, gains, logprobs, hit_rate, evidence.a_the_excess,
+                not looks_spun)))
+        return Analysis(tokens, sentences, evidence, hit_rate)
 
-    def _sentence_edits(self, text: str, tokens: Sequence[Token], keys: Sequence[str],
-                        lm_words: Sequence[str], a: int, b: int, spin: float,
-                        counts: Any) -> list[Edit]:
-        sent_tokens, sent_keys = tokens[a:b], keys[a:b]
-        words = lm_words[a:b]
-        cands = self._candidates(text, sent_tokens, sent_keys, words, spin, counts)
-        cands = [c for c in cands if not any(_is_name(sent_tokens, k, 0) for k in range(c.i, c.j))]
-        out = []
-        for cand, gain in decide(words, cands, self.scorer, self.options.margin):
-            first, last = sent_tokens[cand.i], sent_tokens[cand.j - 1]
-            found = text[first.start : last.end]
-            out.append(Edit(first.start, last.end, found, transfer_case(found, cand.text),
-                            round(gain, 3), cand.source))
-        return out
+    def _features(self, words: Sequence[str], cands: Sequence[Candidate], gains: Sequence[float],
+                  logprobs: Sequence[float], hit_rate: float, a_excess: float, quiet: bool
+                  ) -> list[list[float]]:
+        # Per start position: number of candidates and the two best gains (keep counts as 0).
+        tops: dict[int, list[float]] = {}
+        for c, g in zip(cands, gains):
+            top = tops.setdefault(c.i, [0, 0.0, 0.0])
+            top[0] += 1
+            if g > top[1]:
+                top[1], top[2] = g, top[1]
+            elif g > top[2]:
+                top[2] = g
+        feats = []
+        for c, g in zip(cands, gains):
+            n, best, second = tops[c.i]
+            best_other = second if g >= best else best
+            feats.append(candidate_features(
+                c.kind, c.evidence, c.channel, g, words[c.i : c.j], c.words, logprobs[c.i],
+                hit_rate, g - best_other, n - 1, a_excess, quiet))
+        return feats
 
-    def _candidates(self, text: str, tokens: Sequence[Token], keys: Sequence[str],
-                    words: Sequence[str], spin: float, counts: Any) -> list[Candidate]:
+    def _local_gains(self, words: Sequence[str], cands: Sequence[Candidate]) -> list[float]:
+        """LM gain of each candidate over the words as they stand."""
+        keep: dict[tuple[int, int], float] = {}
+        gains = []
+        span = getattr(self.scorer, "score_span", None)
+        for c in cands:
+            left, right = words[: c.i], words[c.j :]
+            if span is None:
+                alt = list(words[: c.i]) + list(c.words) + list(words[c.j :])
+                gains.append(self.scorer.score(alt) - self.scorer.score(words))
+                continue
+            if (c.i, c.j) not in keep:
+                keep[(c.i, c.j)] = span(left, words[c.i : c.j], right, eos=True)
+            gains.append(span(left, c.words, right, eos=True) - keep[(c.i, c.j)])
+        return gains
+
+    def _open_candidates(self, text: str, tokens: Sequence[Token], keys: Sequence[str],
+                         names: set[str], counts: Any, logprobs: Sequence[float]
+                         ) -> list[Candidate]:
+        """Candidates beyond the table: small-word reversals and thesaurus synonyms."""
         opts = self.options
-        bold = spin >= opts.gate
-        cands = table_candidates(tokens, keys, text, self.table, opts.table_weight)
-        if opts.reversals and bold:
+        cands: list[Candidate] = []
+        if opts.reversals:
             cands += reversal_candidates(
-                tokens, keys, text, lambda o, t: reversal_prior(counts, o, t, spin)
+                tokens, keys, text, lambda o, t: reversal_prior(counts, o, t)
             )
-        if opts.thesaurus and bold:
+        if opts.thesaurus:
             from .thesaurus import load_thesaurus
 
-            positions = self._suspicious(tokens, words)
-            cands += thesaurus_candidates(tokens, positions, load_thesaurus().sources_of,
-                                          opts.thesaurus_cost)
+            thesaurus = load_thesaurus()
+            positions = [k for k in range(len(tokens))
+                         if self._open_word(tokens, keys, k, names) and logprobs[k] < _SURPRISE]
+            cands += thesaurus_candidates(
+                tokens, positions, lambda w: thesaurus.sources_of(w, _THESAURUS_LIMIT)
+            )
         return cands
 
-    def _suspicious(self, tokens: Sequence[Token], words: Sequence[str]) -> list[int]:
-        """Content words the model finds surprising in their place."""
-        logprobs = self.scorer.token_logprobs(words)
-        out = []
-        for i, tok in enumerate(tokens):
-            if tok.kind != "word" or tok.protected or len(tok.text) < 3 or not tok.text.isalpha():
-                continue
-            surprise = logprobs[i] + 0.5 * logprobs[i + 1]
-            if surprise < -3.5:
-                out.append(i)
-        return out
+    @staticmethod
+    def _open_word(tokens: Sequence[Token], keys: Sequence[str], k: int, names: set[str]) -> bool:
+        """A word the thesaurus may propose originals for."""
+        tok = tokens[k]
+        if tok.kind != "word" or tok.protected or len(tok.text) < 3 or not tok.text.isalpha():
+            return False
+        return _zipf(keys[k]) < _FUNCTION_ZIPF
 
 
 @lru_cache(maxsize=8)
 def get_engine(options: RestoreOptions) -> Engine:
     """The engine for these options (tables and model are loaded once and cached)."""
-    return Engine(_load_tables(options.tables), _load_scorer(options), options)
+    return Engine(_load_tables(options.tables), _load_scorer(options), options,
+                  load_decision_model())

@@ -8,6 +8,7 @@ __all__ = [
     "ModelFormatError",
     "MissingDataError",
     "CorpusFormatError",
+    "InputNotFoundError",
 ]
 
 
@@ -29,3 +30,7 @@ class MissingDataError(UnspinError, FileNotFoundError):
 
 class CorpusFormatError(UnspinError, ValueError):
     """An input document file (JSONL, pairs, phrase list) is malformed (names file and line)."""
+
+
+class InputNotFoundError(UnspinError, FileNotFoundError):
+    """An input file or folder given on the command line does not exist."""

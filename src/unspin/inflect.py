@@ -50,30 +50,53 @@ def lemmas(word: str) -> list[tuple[str, str]]:
 def tags_of(word: str, lemma: str, upos: str) -> tuple[str, ...]:
     """The inflected Penn tags by which ``lemma`` (as ``upos``) yields ``word``; () if base form.
 
+    A plural-only noun ("annals", "headquarters") is its own lemma but also counts as NNS.
+
     >>> tags_of("disregarded", "disregard", "VERB")
     ('VBD', 'VBN')
-    >>> tags_of("record", "record", "NOUN")
-    ()
+    >>> tags_of("record", "record", "NOUN"), tags_of("annals", "annals", "NOUN")
+    ((), ('NNS',))
     """
     from lemminflect import getInflection
 
     low = word.lower()
     if low == lemma:
+        plural_only = upos == "NOUN" and low.endswith("s")
+        if plural_only and getInflection(low, tag="NNS", inflect_oov=False) == (low,):
+            return ("NNS",)
         return ()
     tags = (t for t, u in _INFLECTED_TAGS.items() if u == upos)
     return tuple(t for t in tags if low in getInflection(lemma, tag=t, inflect_oov=False))
 
 
-def inflect(lemma: str, tag: str) -> str | None:
+_PREPOSITIONS = frozenset(
+    ["of", "at", "in", "on", "for", "to", "with", "from", "by", "under", "over", "into", "about"]
+)
+
+
+def _noun_head(words: list[str]) -> int:
+    """Index of the head noun of a phrase: the word before the first preposition, else last."""
+    for k, w in enumerate(words[1:], start=1):
+        if w in _PREPOSITIONS:
+            return k - 1
+    return len(words) - 1
+
+
+@lru_cache(maxsize=200_000)
+def inflect(lemma: str, tag: str, strict: bool = False) -> str | None:
     """``lemma`` (a word or phrase) inflected for Penn ``tag``; None if that makes no sense.
 
-    Verbs inflect their first word ("turn over" -> "turned over"), nouns their last
-    ("court order" -> "court orders"); multi-word adjectives and adverbs are left alone.
+    Verbs inflect their first word ("turn over" -> "turned over"), nouns their last or the
+    one before a preposition ("court order" -> "court orders", "friend at court" -> "friends
+    at court"); multi-word adjectives and adverbs are left alone.
+    ``strict`` refuses a word lemminflect knows, but not in the tag's part of speech.
 
     >>> inflect("go", "VBD"), inflect("turn over", "VBZ"), inflect("court order", "NNS")
     ('went', 'turns over', 'court orders')
+    >>> inflect("annals", "VBZ", strict=True) is None
+    True
     """
-    from lemminflect import getInflection
+    from lemminflect import getAllLemmas, getInflection
 
     if tag in _BASE_TAGS:
         return lemma
@@ -85,8 +108,10 @@ def inflect(lemma: str, tag: str) -> str | None:
         return None
     if len(words) > 1 and upos in ("ADJ", "ADV"):
         return None
-    at = 0 if upos == "VERB" else len(words) - 1
-    forms = getInflection(words[at], tag=tag)
+    at = 0 if upos == "VERB" else _noun_head(words)
+    forms = getInflection(words[at], tag=tag, inflect_oov=False)
+    if not forms and not (strict and getAllLemmas(words[at])):
+        forms = getInflection(words[at], tag=tag)
     if not forms:
         return None
     words[at] = forms[0]
@@ -102,7 +127,7 @@ def inflections_like(lemma: str, observed: str) -> list[str]:
     >>> inflections_like("say", "pronounced")
     ['said', 'say']
     >>> inflections_like("record", "annals")
-    ['record']
+    ['records', 'record']
     """
     low = observed.lower()
     readings = lemmas(low)
@@ -112,9 +137,8 @@ def inflections_like(lemma: str, observed: str) -> list[str]:
             form = inflect(lemma, tag)
             if form and form not in out:
                 out.append(form)
-    if not out or any(lem == low for lem, _ in readings):
-        if lemma not in out:
-            out.append(lemma)
+    if (not out or any(lem == low for lem, _ in readings)) and lemma not in out:
+        out.append(lemma)
     return out
 
 

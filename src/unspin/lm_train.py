@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import MissingDataError
 from .tokens import lm_sentences
 
 __all__ = ["LMSummary", "train_lm", "iter_corpus_texts", "FORMAT", "main"]
@@ -56,7 +57,9 @@ class LMSummary:
 # ----------------------------------------------------------------------------- corpus
 
 
-def iter_corpus_texts(paths: Iterable[str | Path] | str | Path, field: str = "text") -> Iterator[str]:
+def iter_corpus_texts(
+    paths: Iterable[str | Path] | str | Path, field: str = "text"
+) -> Iterator[str]:
     """Yield the texts of .txt files, folders of .txt files, and .jsonl / .jsonl.gz files.
 
     A .txt file is one text; every line of a .jsonl file is a JSON object whose
@@ -79,7 +82,7 @@ def iter_corpus_texts(paths: Iterable[str | Path] | str | Path, field: str = "te
         elif path.exists():
             yield _open_text(path).read()
         else:
-            raise FileNotFoundError(f"corpus file {path} does not exist")
+            raise MissingDataError(f"corpus file {path} does not exist; check the path")
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -110,8 +113,9 @@ class _Corpus:
         self.vocab: dict[str, int] = {w: i for i, w in enumerate(_SPECIALS)}
         ids = array("i")
         self.sentences = 0
-        for text in tqdm(texts, desc="tokenizing", unit=" texts", file=sys.stderr,
-                         disable=not progress):
+        for text in tqdm(
+            texts, desc="tokenizing", unit=" texts", file=sys.stderr, disable=not progress
+        ):
             for sentence in lm_sentences(text):
                 ids.append(_BOS)
                 ids.extend(self._id(w) for w in sentence if w)
@@ -163,8 +167,13 @@ def _count_order(ids: np.ndarray, k: int, bits: int) -> _Table:
     del starts, sid
     if k * bits <= 64:
         keys, raw = np.unique(_pack(cols, bits), return_counts=True)
-        grams = np.stack([(keys >> np.uint64(bits * (k - 1 - j))) & np.uint64((1 << bits) - 1)
-                          for j in range(k)], axis=1).astype(np.int32)
+        grams = np.stack(
+            [
+                (keys >> np.uint64(bits * (k - 1 - j))) & np.uint64((1 << bits) - 1)
+                for j in range(k)
+            ],
+            axis=1,
+        ).astype(np.int32)
         return _Table(grams, raw.astype(np.int64))
     order = np.lexsort(cols.T[::-1])
     cols = cols[order]
@@ -201,8 +210,7 @@ def _discounts(adjusted: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- pruning
 
 
-def _prune(tables: list[_Table], prune: Sequence[int], vocab_size: int | None,
-           bits: int) -> None:
+def _prune(tables: list[_Table], prune: Sequence[int], vocab_size: int | None, bits: int) -> None:
     """Mark n-grams to keep: count above the order's threshold, words in the vocabulary.
 
     Every prefix and suffix of a kept n-gram is kept too, as kenlm expects.
@@ -272,14 +280,16 @@ def _arpa_lines(table: _Table, words: np.ndarray, highest: bool) -> Iterator[str
     logp[~np.isfinite(logp)] = _NO_PROB
     text = [" ".join(row) for row in words[table.grams[kept]].tolist()]
     if highest:
-        for p, t in zip(logp.tolist(), text):
+        for p, t in zip(logp.tolist(), text, strict=True):
             yield f"{p:.5f}\t{t}\n"
         return
-    for p, t, b in zip(logp.tolist(), text, logb.tolist()):
+    for p, t, b in zip(logp.tolist(), text, logb.tolist(), strict=True):
         yield f"{p:.5f}\t{t}\t{b:.5f}\n" if b else f"{p:.5f}\t{t}\n"
 
 
-def _write_arpa(tables: list[_Table], words: list[str], output: Path, header: Sequence[str]) -> None:
+def _write_arpa(
+    tables: list[_Table], words: list[str], output: Path, header: Sequence[str]
+) -> None:
     """Write the ARPA file (gzip when ``output`` ends in .gz) atomically."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
@@ -336,8 +346,10 @@ def train_lm(
         raise ValueError("no text to train on: the corpus is empty")
     bits = max(1, (len(corpus.words) - 1).bit_length())
     if (order - 1) * bits > 64:
-        raise ValueError(f"{len(corpus.words)} word types are too many for order {order}; "
-                         "set vocab_size or lower the order")
+        raise ValueError(
+            f"{len(corpus.words)} word types are too many for order {order}; "
+            "set vocab_size or lower the order"
+        )
     steps = tqdm(total=order + 3, desc="estimating", file=sys.stderr, disable=not progress)
     tables = []
     for k in range(1, order + 1):
@@ -349,9 +361,15 @@ def train_lm(
     steps.update()
     _estimate(tables, bits)
     steps.update()
-    header = [FORMAT, f"signature: {signature or 'lm:' + output.name.split('.')[0]}",
-              f"order: {order}", f"sentences: {corpus.sentences}", f"tokens: {corpus.tokens}",
-              f"prune: {' '.join(map(str, prune))}", *comments]
+    header = [
+        FORMAT,
+        f"signature: {signature or 'lm:' + output.name.split('.')[0]}",
+        f"order: {order}",
+        f"sentences: {corpus.sentences}",
+        f"tokens: {corpus.tokens}",
+        f"prune: {' '.join(map(str, prune))}",
+        *comments,
+    ]
     _write_arpa(tables, corpus.words, output, header)
     steps.update()
     steps.close()
@@ -366,21 +384,33 @@ def train_lm(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m unspin.lm_train CORPUS... --output FILE``."""
-    parser = argparse.ArgumentParser(prog="python -m unspin.lm_train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m unspin.lm_train", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("corpus", nargs="+", help=".txt files or folders, .jsonl(.gz) files")
     parser.add_argument("--output", "-o", required=True, help="ARPA file (.arpa or .arpa.gz)")
     parser.add_argument("--order", type=int, default=3)
-    parser.add_argument("--prune", type=int, nargs="+", default=[0, 1, 2],
-                        help="per order: drop n-grams seen at most this often (default 0 1 2)")
+    parser.add_argument(
+        "--prune",
+        type=int,
+        nargs="+",
+        default=[0, 1, 2],
+        help="per order: drop n-grams seen at most this often (default 0 1 2)",
+    )
     parser.add_argument("--vocab-size", type=int, default=None)
     parser.add_argument("--field", default="text", help="JSON field holding the text")
     parser.add_argument("--signature", default=None, help="e.g. lm:wiki-3g-2026.11")
     parser.add_argument("--comment", action="append", default=[], help="extra header line")
     args = parser.parse_args(argv)
     summary = train_lm(
-        iter_corpus_texts(args.corpus, field=args.field), args.output, order=args.order,
-        prune=tuple(args.prune), vocab_size=args.vocab_size, signature=args.signature,
-        comments=args.comment, progress=True,
+        iter_corpus_texts(args.corpus, field=args.field),
+        args.output,
+        order=args.order,
+        prune=tuple(args.prune),
+        vocab_size=args.vocab_size,
+        signature=args.signature,
+        comments=args.comment,
+        progress=True,
     )
     print(summary, file=sys.stderr)
     return 0

@@ -18,7 +18,7 @@ the signatures or the texts.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 
 from .tokens import norm, tokenize
 
@@ -26,12 +26,124 @@ __all__ = ["STOPWORDS", "shingles", "NearDupIndex", "candidate_pairs"]
 
 # Function words: too common to say that two documents tell the same story.
 STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as into onto about over under
-    after before than then that this these those there here it its it's he she they we you i
-    his her their our your my me him them us is are was were be been being am has have had
-    do does did will would shall should can could may might must not no nor so too very also
-    just only up down out off again once which who whom whose what when where why how all any
-    both each few more most other some such own same s 's 't said says say""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "into",
+        "onto",
+        "about",
+        "over",
+        "under",
+        "after",
+        "before",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "it's",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "my",
+        "me",
+        "him",
+        "them",
+        "us",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "too",
+        "very",
+        "also",
+        "just",
+        "only",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "once",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "own",
+        "same",
+        "s",
+        "'s",
+        "'t",
+        "said",
+        "says",
+        "say",
+    ]
 )
 
 
@@ -39,15 +151,19 @@ def _hash(shingle: str) -> int:
     return zlib.crc32(shingle.encode("utf-8"))
 
 
-def shingles(text: str) -> set[str]:
+def shingles(text: str, keys: Sequence[str] | None = None) -> set[str]:
     """The shingle set of a text: content words plus word bigrams (lower case).
+
+    ``keys``: the text's tokens already normalized (saves tokenizing twice).
 
     >>> sorted(shingles("The court ruled."))
     ['court', 'court ruled', 'ruled', 'the court']
     """
-    words = [norm(t.text) for t in tokenize(text) if t.kind != "punct"]
+    if keys is None:
+        keys = [norm(t.text) for t in tokenize(text)]
+    words = [k for k in keys if any(ch.isalnum() for ch in k)]
     out = {w for w in words if w not in STOPWORDS}
-    out.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     return out
 
 
@@ -69,20 +185,20 @@ class NearDupIndex:
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._seed = 1
 
-    def signature(self, text: str):  # -> datasketch.LeanMinHash
+    def signature(self, text: str, keys: Sequence[str] | None = None):  # -> LeanMinHash
         """The MinHash signature of a text's shingles (None for an empty text)."""
         from datasketch import LeanMinHash, MinHash
 
-        items = shingles(text)
+        items = shingles(text, keys)
         if not items:
             return None
         mh = MinHash(num_perm=self.num_perm, seed=self._seed, hashfunc=_hash)
         mh.update_batch([s for s in items])
         return LeanMinHash(mh)
 
-    def add(self, key: Hashable, text: str) -> list:
+    def add(self, key: Hashable, text: str, keys: Sequence[str] | None = None) -> list:
         """Index ``text`` under ``key``; return the keys of earlier candidate near duplicates."""
-        sig = self.signature(text)
+        sig = self.signature(text, keys)
         if sig is None:
             return []
         found = self._lsh.query(sig)

@@ -27,16 +27,12 @@ class RestoreOptions:
     thesaurus: bool = True
     #: Propose small-word reversals (a->the, that->which, ...).
     reversals: bool = True
-    #: Weight of the table's log-odds P(original | spun) in a decision.
-    table_weight: float = 1.0
-    #: Extra log10 evidence a change needs, on top of the priors (higher: fewer changes).
-    margin: float = 0.5
-    #: log10 cost of proposing a thesaurus synonym the table has never seen.
-    thesaurus_cost: float = 2.0
-    #: Force the document spin estimate (0..1) instead of measuring it; None measures.
-    spin: float | None = None
-    #: Documents whose spin estimate is below this get table restorations only.
-    gate: float = 0.08
+    #: Search beyond the table (reversals, thesaurus): None lets the document's spin
+    #: evidence decide, True always, False never (fastest).
+    thorough: bool | None = None
+    #: Extra log10 evidence every change needs beyond the calibrated threshold
+    #: (positive: fewer, safer changes; negative: bolder).
+    margin: float = 0.0
 
     def signature_parts(self) -> dict[str, str]:
         """Options that change output, for the reproducibility signature."""

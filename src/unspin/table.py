@@ -90,6 +90,8 @@ class Table:
     entries: list[Entry] = field(default_factory=list)
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     max_len: int = 0
+    #: Longest phrase starting with each first word.
+    first_words: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry], name: str = "custom") -> Table:
@@ -109,6 +111,7 @@ class Table:
         self.entries.append(entry)
         self.index.setdefault(key, []).append(entry)
         self.max_len = max(self.max_len, len(key))
+        self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
 
     def lookup(self, key: tuple[str, ...]) -> list[Entry]:
         """Entries whose spun phrase has this normalized token key."""

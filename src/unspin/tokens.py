@@ -12,6 +12,7 @@ change and copy everything else byte for byte.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = [
@@ -178,6 +179,7 @@ def transfer_case(found: str, restored: str) -> str:
     return restored
 
 
+@lru_cache(maxsize=500_000)
 def phrase_key_words(phrase: str) -> tuple[str, ...]:
     """A phrase as LM tokens.
 

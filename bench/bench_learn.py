@@ -1,0 +1,143 @@
+"""Benchmark ``unspin learn`` on a synthetic pile built from Reuters (evaluation only).
+
+The pile: clean originals, spun copies of about two thirds of them (bench.spinner, Moby
+thesaurus, styles A and B), and unrelated stories, shuffled into one JSONL file under
+``bench/out/`` (gitignored; Reuters-derived data must never be committed). Reports the
+learning time, how many spun copies were paired, and the precision/recall of learned
+pairs against the substitutions the spinner logged::
+
+    python -m bench.bench_learn --docs 2000 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REUTERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "reuters21578.jsonl.gz"
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def build_pile(total: int, seed: int, rate: float) -> tuple[Path, Counter]:
+    """Write (or reuse) the pile; returns its path and the spinner's true (spun, original) pairs."""
+    from bench.spinner import Spinner
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    pile = OUT / f"learn_pile_{total}_{seed}_{rate}.jsonl"
+    truth_path = pile.with_suffix(".truth.json")
+    if pile.exists() and truth_path.exists():
+        truth = Counter(
+            {tuple(k.split("\t")): v for k, v in json.loads(truth_path.read_text()).items()}
+        )
+        return pile, truth
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    rng = random.Random(seed)
+    rng.shuffle(docs)
+    n_orig = int(total * 0.45)
+    n_unrelated = total - n_orig - int(n_orig * 2 / 3)
+    originals, unrelated = docs[:n_orig], docs[n_orig : n_orig + n_unrelated]
+    spinners = {s: Spinner.from_moby(rate=rate, seed=seed, style=s) for s in ("A", "B")}
+    rows: list[dict] = []
+    truth: Counter = Counter()
+    for k, doc in enumerate(originals):
+        rows.append({"id": f"clean-{doc['id']}", "text": doc["text"]})
+        if k % 3 != 2:
+            style = "A" if k % 2 else "B"
+            spun, subs = spinners[style].spin_with_log(doc["text"])
+            rows.append({"id": f"spun-{doc['id']}", "text": spun})
+            for sub in subs:
+                truth[sub.replacement.lower(), sub.found.lower()] += 1
+    rows += [{"id": f"other-{d['id']}", "text": d["text"]} for d in unrelated]
+    rng.shuffle(rows)
+    with pile.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row) + "\n")
+    truth_path.write_text(json.dumps({"\t".join(k): v for k, v in truth.items()}))
+    return pile, truth
+
+
+def held_out(total: int, seed: int, count: int) -> list[str]:
+    """Reuters stories the pile does not contain (same shuffle as build_pile)."""
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    random.Random(seed).shuffle(docs)
+    n_orig = int(total * 0.45)
+    used = n_orig + total - n_orig - int(n_orig * 2 / 3)
+    return [d["text"] for d in docs[used:] if len(d["text"].split()) >= 120][:count]
+
+
+def restore_report(table: Path, seed: int, rate: float, count: int, total: int) -> dict:
+    """Restore unseen spun stories with the learned table: same newswire and Wikipedia."""
+    from bench.bench_restore import evaluate
+    from bench.calibrate import held_out_chunks
+    from bench.spinner import Spinner
+    from unspin import RestoreOptions
+
+    options = RestoreOptions(tables=(table,))
+    spinners = [Spinner.from_moby(rate=rate, seed=seed + 100, style=s) for s in ("A", "B")]
+    out = {}
+    for name, texts in (("reuters_unseen", held_out(total, seed, count)),
+                        ("wikipedia_other_source", held_out_chunks(count, seed))):
+        pairs = [(spinners[k % 2].spin(t), t) for k, t in enumerate(texts)]
+        out[name] = evaluate(pairs, options)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=0.3)
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=OUT / "learned.tsv")
+    parser.add_argument("--restore", type=int, default=0,
+                        help="also restore this many unseen spun stories with the learned table")
+    args = parser.parse_args(argv)
+    if not REUTERS.exists():
+        sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
+
+    from unspin.learn import learn, table_comments
+    from unspin.table import write_table
+
+    pile, truth = build_pile(args.docs, args.seed, args.rate)
+    started = time.perf_counter()
+    result = learn([pile], progress=True, min_count=args.min_count)
+    seconds = time.perf_counter() - started
+    write_table(result.entries, args.output, "bench", table_comments(result))
+
+    learned = {(e.spun, e.original.lower()): e for e in result.entries}
+    correct = [k for k in learned if k in truth]
+    wrong = sorted((k for k in learned if k not in truth), key=lambda k: -learned[k].count)
+    frequent = {k for k, v in truth.items() if v >= args.min_count}
+    weighted_all = sum(e.count for e in learned.values())
+    weighted_ok = sum(learned[k].count for k in correct)
+    report = {
+        "documents": result.summary.documents,
+        "pairs_found": result.summary.pairs_found,
+        "spun_copies": sum(1 for k in pile.read_text().splitlines() if '"spun-' in k[:20]),
+        "seconds": round(seconds, 1),
+        "entries": len(learned),
+        "precision": round(len(correct) / max(len(learned), 1), 3),
+        "precision_by_count": round(weighted_ok / max(weighted_all, 1), 3),
+        "recall_of_pairs_seen_2x": round(len(frequent & set(learned)) / max(len(frequent), 1), 3),
+        "true_pairs_seen_2x": len(frequent),
+    }
+    if args.restore:
+        report["restore"] = restore_report(args.output, args.seed, args.rate, args.restore,
+                                           args.docs)
+    print(result.summary.format(), file=sys.stderr)
+    print(json.dumps(report, indent=1))
+    print("most frequent learned pairs not in the spinner's log:", file=sys.stderr)
+    for k in wrong[:25]:
+        print("  ", learned[k].row(), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

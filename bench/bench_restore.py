@@ -1,0 +1,134 @@
+"""Restoration benchmark: error reduction, false changes and speed.
+
+Synthetic spins of Reuters stories (evaluation only: nothing derived from Reuters
+is written into the repository), the seeds (000 against 001 where 001 covers
+it), and speed next to ftfy's ``fix_text`` as a yardstick of "cheap enough to run
+on every document"::
+
+    python -m bench.bench_restore --stories 200
+    python -m bench.bench_restore --table learned.tsv --stories 200 --skip 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.process import extractOne
+
+from bench.metrics import error_reduction, false_changes, fraction_undone, words
+from unspin import RestoreOptions, restore
+from unspin.tokens import sentence_spans, tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+REUTERS = ROOT.parent / "shared" / "corpus" / "reuters21578.jsonl.gz"
+
+
+def reuters_stories(skip: int, count: int, min_words: int = 120) -> Iterator[str]:
+    """Reuters story texts with at least ``min_words`` words, after skipping ``skip``."""
+    seen = 0
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line)["text"]
+            if len(text.split()) < min_words:
+                continue
+            seen += 1
+            if seen <= skip:
+                continue
+            if seen > skip + count:
+                return
+            yield text
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of ``text`` as substrings."""
+    toks = tokenize(text)
+    return [text[toks[a].start : toks[b - 1].end] for a, b in sentence_spans(toks, text)]
+
+
+def seed_pairs() -> list[tuple[str, str]]:
+    """(spun sentence of seed 000, its clean counterpart in 001) where 001 has one."""
+    spun = (ROOT / "seeds").glob("000_*.txt").__next__().read_text(encoding="utf-8")
+    clean = (ROOT / "seeds").glob("001_*.txt").__next__().read_text(encoding="utf-8")
+    clean_sents = sentences(clean)
+    pairs = []
+    for s in sentences(spun):
+        if len(words(s)) < 6:
+            continue
+        match = extractOne(s, clean_sents, scorer=fuzz.ratio, score_cutoff=55)
+        if match:
+            pairs.append((s, match[0]))
+    return pairs
+
+
+def evaluate(pairs: list[tuple[str, str]], options: RestoreOptions) -> dict[str, float]:
+    """Error reduction of restoring each spun text, and false changes on its original."""
+    reductions, false, clean_words = [], 0, 0
+    for spun, original in pairs:
+        reductions.append(error_reduction(spun, restore(spun, options), original))
+        false += false_changes(original, restore(original, options))
+        clean_words += len(words(original))
+    before = sum(b for b, _ in reductions)
+    return {
+        "errors_before": before,
+        "errors_after": sum(a for _, a in reductions),
+        "undone": round(fraction_undone(reductions), 4),
+        "false_per_1000": round(1000 * false / max(clean_words, 1), 3),
+    }
+
+
+def speed(texts: list[str], options: RestoreOptions) -> dict[str, float]:
+    """Words per second of restore and of ftfy.fix_text on the same texts."""
+    n = sum(len(t.split()) for t in texts)
+    restore(texts[0], options)  # load table and model outside the clock
+    t0 = time.perf_counter()
+    for t in texts:
+        restore(t, options)
+    ours = n / (time.perf_counter() - t0)
+    out = {"words": n, "restore_wps": round(ours)}
+    try:
+        from ftfy import fix_text
+    except ImportError:
+        return out
+    t0 = time.perf_counter()
+    for t in texts:
+        fix_text(t)
+    out["ftfy_wps"] = round(n / (time.perf_counter() - t0))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print a JSON report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stories", type=int, default=150)
+    parser.add_argument("--skip", type=int, default=2000, help="Reuters stories to skip first")
+    parser.add_argument("--table", type=Path, action="append", default=[])
+    parser.add_argument("--rate", type=float, default=0.3)
+    parser.add_argument("--styles", default="A,B")
+    args = parser.parse_args(argv)
+    options = RestoreOptions(tables=tuple(args.table))
+    report: dict[str, object] = {"seeds_000_vs_001": evaluate(seed_pairs(), options)}
+    if not REUTERS.exists():
+        print("../shared/corpus/reuters21578.jsonl.gz is absent: seeds only", file=sys.stderr)
+    else:
+        from bench.spinner import Spinner
+
+        stories = list(reuters_stories(args.skip, args.stories))
+        for style in args.styles.split(","):
+            spinner = Spinner.from_moby(rate=args.rate, seed=7, style=style, part=1)
+            pairs = [(spinner.spin(s), s) for s in stories]
+            report[f"reuters_style_{style}"] = evaluate(pairs, options)
+            if style == args.styles.split(",")[0]:
+                report["speed_spun"] = speed([p[0] for p in pairs], options)
+        report["speed_clean"] = speed(stories, options)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,607 @@
+"""Learn the spinner's dictionary from a pile of unlabelled articles.
+
+The pile is read twice, streaming: the first pass only indexes MinHash
+signatures and collects candidate near-duplicate pairs; the second keeps the
+texts of candidates, verifies each pair by sentence alignment, decides which side
+is spun (rarer, less fluent words), aligns word by word and counts the swapped
+phrases. Statistics then keep what is systematic:
+
+* ``count`` — how often ``spun`` was aligned with ``original``;
+* ``kept`` — how often ``spun`` occurs in the clean sides (natural use);
+* ``p_restore = count / (count + kept + other + 1)`` where ``other`` counts the
+  spun phrase aligned with other originals;
+* ``p_channel = count / (occurrences of original in aligned clean sentences + 1)``.
+
+>>> result = learn(pairs=[], phrases=[])
+>>> result.entries, result.summary.documents
+([], 0)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .align import Alignment, Change, Prepared, Substitution, align, prepare, word_blocks
+from .corpus import iter_documents, iter_pairs
+from .neardup import NearDupIndex
+from .phrases import phrase_entries
+from .table import Entry, load_table, merge_entries, phrase_key
+from .tokens import norm, tokenize
+
+__all__ = [
+    "LearnSummary",
+    "LearnResult",
+    "learn",
+    "merge",
+    "spin_margin",
+    "consistency",
+    "spin_density",
+    "BigramSketch",
+    "table_comments",
+]
+
+MIN_COVERAGE = 0.4  # share of a document's words in matched sentences
+MIN_MARGIN = 0.02  # side-decision evidence needed to use a pair
+MIN_DENSITY = 0.04  # swaps per aligned word below which neither side looks spun
+FULL_PILE = 500  # documents at which pile bigram counts get full weight
+MIN_P_RESTORE = 0.05
+_INFLECTIONS = ("", "s", "es", "d", "ed", "ing", "er", "est", "ly")
+
+
+@dataclass(frozen=True)
+class LearnSummary:
+    """What happened while learning (all counts)."""
+
+    documents: int = 0
+    partnered: int = 0
+    skipped: int = 0
+    pairs_found: int = 0
+    substitutions_seen: int = 0
+    substitutions_kept: int = 0
+    seconds: float = 0.0
+    given_pairs: int = 0
+    phrase_entries: int = 0
+
+    def format(self) -> str:
+        """Multi-line human summary.
+
+        >>> print(LearnSummary(documents=3, partnered=2, skipped=1).format().splitlines()[0])
+        documents read:        3
+        """
+        lines = [
+            f"documents read:        {self.documents}",
+            f"  with a partner:      {self.partnered}",
+            f"  skipped (no partner): {self.skipped}",
+            f"spun/clean pairs:      {self.pairs_found}"
+            + (f" (+{self.given_pairs} given)" if self.given_pairs else ""),
+            f"substitutions seen:    {self.substitutions_seen}",
+            f"substitutions kept:    {self.substitutions_kept}",
+        ]
+        if self.phrase_entries:
+            lines.append(f"phrase-list entries:   {self.phrase_entries}")
+        lines.append(f"time:                  {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LearnResult:
+    """Learned table entries and a summary."""
+
+    entries: list[Entry]
+    summary: LearnSummary
+
+
+# ---------------------------------------------------------------- side decision
+
+
+def _zipf(words: Iterable[str], cache: dict[str, float]) -> float:
+    from wordfreq import zipf_frequency
+
+    values = []
+    for w in words:
+        z = cache.get(w)
+        if z is None:
+            z = cache[w] = zipf_frequency(w, "en")
+        values.append(z)
+    return sum(values) / len(values) if values else 0.0
+
+
+def _load_lm():  # -> unspin.lm.LanguageModel | None
+    """The language model if one is importable and installed, else None."""
+    try:
+        from .lm import load_lm
+
+        return load_lm()
+    except Exception:  # noqa: BLE001 - optional evidence: any failure means "no LM"
+        return None
+
+
+_ZIPF_CACHE: dict[str, float] = {}
+
+
+class BigramSketch:
+    """Approximate bigram counts of the pile in fixed memory (a hashed count array).
+
+    Clean articles share their collocations; a spinner's context-free swaps make
+    bigrams that recur nowhere else, so counts measure fluency without a model.
+
+    >>> sketch = BigramSketch(bits=10)
+    >>> sketch.add(["the", "court", "ruled"]); sketch.add(["the", "court", "said"])
+    >>> sketch.count("the", "court"), sketch.count("court", "docket")
+    (2, 0)
+    """
+
+    def __init__(self, bits: int = 22) -> None:
+        import numpy as np
+
+        self._mask = (1 << bits) - 1
+        self._counts = np.zeros(1 << bits, dtype=np.uint32)
+        self.weight = 1.0  # how much to trust these counts (small piles: less)
+
+    def _slot(self, a: str, b: str) -> int:
+        return zlib.crc32(f"{a} {b}".encode()) & self._mask
+
+    def add(self, keys: Sequence[str], distinct: bool = False) -> None:
+        """Count the bigrams of one token sequence (``distinct``: each once, a document count)."""
+        import numpy as np
+
+        if len(keys) > 1:
+            slots = [self._slot(a, b) for a, b in zip(keys, keys[1:], strict=False)]
+            if distinct:
+                slots = sorted(set(slots))
+            np.add.at(self._counts, np.asarray(slots, dtype=np.int64), 1)
+
+    def count(self, a: str, b: str) -> int:
+        """Approximate count of the bigram ``a b`` (collisions only add)."""
+        return int(self._counts[self._slot(a, b)])
+
+    def fluency(self, keys: Sequence[str]) -> float:
+        """Mean log count of the bigrams of ``keys``."""
+        if len(keys) < 2:
+            return 0.0
+        return sum(math.log1p(self.count(a, b)) for a, b in zip(keys, keys[1:], strict=False)) / (
+            len(keys) - 1
+        )
+
+
+def spin_margin(alignment: Alignment, lm=None, bigrams: BigramSketch | None = None) -> float:
+    """Evidence that ``alignment.spun`` is the spun side: > 0 yes, < 0 the other side.
+
+    Per changed block (with one word of context each side): how much more often the
+    clean side's bigrams occur in the pile (``bigrams``), plus a quarter of the
+    difference in mean Zipf word frequency (spinners tend to pick rarer words), and,
+    with a language model, the per-block log10 fluency gain of the clean sentence.
+
+    >>> from unspin.align import align_texts
+    >>> a = align_texts("The attorneys advised a federal choose yesterday.",
+    ...                 "The lawyers told a federal judge yesterday.")
+    >>> spin_margin(a) > 0, spin_margin(a.swapped()) < 0
+    (True, True)
+    """
+    diffs: list[float] = []
+    fluency = 0.0
+    for i, j, _ in alignment.pairs:
+        s, c = alignment.spun.sentences[i], alignment.clean.sentences[j]
+        blocks = [b for b in word_blocks(s.code, c.code) if b[1] - b[0] <= 4 and b[3] - b[2] <= 4]
+        for a1, a2, b1, b2 in blocks:
+            d = 0.0
+            if bigrams is not None:
+                sk = s.keys[max(a1 - 1, 0) : a2 + 1]
+                ck = c.keys[max(b1 - 1, 0) : b2 + 1]
+                diff = bigrams.fluency(ck) - bigrams.fluency(sk)
+                d += bigrams.weight * max(-3.0, min(3.0, diff))
+            sw = [k for k in s.keys[a1:a2] if k.isalpha()]
+            cw = [k for k in c.keys[b1:b2] if k.isalpha()]
+            if sw and cw:
+                d += 0.25 * max(-2.0, min(2.0, _zipf(cw, _ZIPF_CACHE) - _zipf(sw, _ZIPF_CACHE)))
+            diffs.append(d)
+        if lm is not None and blocks:
+            from .tokens import lm_token
+
+            fluency += lm.score([lm_token(t) for t in c.tokens]) - lm.score(
+                [lm_token(t) for t in s.tokens]
+            )
+    if not diffs:
+        return 0.0
+    margin = sum(diffs) / len(diffs)
+    if lm is not None:
+        margin += max(-2.0, min(2.0, fluency / len(diffs)))
+    return margin
+
+
+# ---------------------------------------------------------------- pairing
+
+
+@dataclass(frozen=True)
+class _Edge:
+    spun: int
+    clean: int
+    margin: float
+    coverage: float
+    alignment: Alignment
+
+
+def _choose_pairs(edges: list[_Edge]) -> list[_Edge]:
+    """One clean partner per spun document, preferring partners never judged spun."""
+    spun_somewhere = {e.spun for e in edges}
+    best: dict[int, _Edge] = {}
+    for e in edges:
+        rank = (e.clean not in spun_somewhere, e.coverage, e.margin)
+        old = best.get(e.spun)
+        if old is None or rank > (old.clean not in spun_somewhere, old.coverage, old.margin):
+            best[e.spun] = e
+    # a document that is the clean partner of another should not itself be learned as spun
+    used_clean = {e.clean for e in best.values()}
+    return [e for s, e in sorted(best.items()) if not (s in used_clean and e.clean in best)]
+
+
+def _pile_edges(
+    paths: Sequence[Path], field: str, progress: bool, lm
+) -> tuple[int, list[_Edge], dict[int, Prepared]]:
+    from tqdm import tqdm
+
+    index = NearDupIndex()
+    bigrams = BigramSketch()
+    candidates: set[tuple[int, int]] = set()
+    documents = 0
+    bar = tqdm(desc="indexing", unit=" docs", disable=not progress, file=sys.stderr)
+    for n, doc in enumerate(iter_documents(paths, field)):
+        documents += 1
+        keys = [norm(t.text) for t in tokenize(doc.text)]
+        bigrams.add(keys, distinct=True)
+        for other in index.add(n, doc.text, keys):
+            candidates.add((other, n))
+        bar.update()
+    bar.close()
+    del index
+    bigrams.weight = min(1.0, documents / FULL_PILE)
+
+    needed = {k for pair in candidates for k in pair}
+    prepared: dict[int, Prepared] = {}
+    if needed:
+        for n, doc in enumerate(iter_documents(paths, field)):
+            if n in needed:
+                prepared[n] = prepare(doc.text)
+
+    verified: list[tuple[int, int, Alignment, float]] = []
+    for a, b in tqdm(
+        sorted(candidates), desc="aligning", unit=" pairs", disable=not progress, file=sys.stderr
+    ):
+        alignment = align(prepared[a], prepared[b])
+        if alignment.coverage < MIN_COVERAGE or len(alignment.pairs) < _min_sentences(
+            prepared[a], prepared[b]
+        ):
+            continue
+        if spin_density(alignment) < MIN_DENSITY:
+            continue  # versions of a story, but neither looks spun (updates, reprints)
+        verified.append((a, b, alignment, spin_margin(alignment, lm, bigrams)))
+
+    edges: list[_Edge] = []
+    votes = _direction_votes(verified)
+    for a, b, alignment, margin in verified:
+        margin += consistency(alignment, votes)
+        if abs(margin) < MIN_MARGIN:
+            continue
+        if margin > 0:
+            edges.append(_Edge(a, b, margin, alignment.coverage, alignment))
+        else:
+            edges.append(_Edge(b, a, -margin, alignment.coverage, alignment.swapped()))
+    return documents, edges, prepared
+
+
+def spin_density(alignment: Alignment) -> float:
+    """Small word swaps per word of the aligned sentences (a 30% spinner gives ~0.2).
+
+    >>> from unspin.align import align_texts
+    >>> a = align_texts("The attorneys met a choose.", "The lawyers met a judge.")
+    >>> round(spin_density(a), 2)
+    0.4
+    """
+    words = sum(alignment.spun.sentences[i].words for i, _, _ in alignment.pairs)
+    return len(alignment.substitutions()) / max(words, 1)
+
+
+def _direction_votes(
+    verified: list[tuple[int, int, Alignment, float]], confident: float = 0.3
+) -> Counter[tuple[str, str]]:
+    """(spun, original) counts from the pairs whose side is clear on their own."""
+    votes: Counter[tuple[str, str]] = Counter()
+    for _, _, alignment, margin in verified:
+        if abs(margin) >= confident:
+            oriented = alignment if margin > 0 else alignment.swapped()
+            for sub in oriented.substitutions():
+                votes[sub.spun, sub.original.lower()] += 1
+    return votes
+
+
+def consistency(alignment: Alignment, votes: Counter[tuple[str, str]]) -> float:
+    """How much the pile agrees that ``alignment.spun`` is the spun side.
+
+    Spinners are consistent: a swap seen as "said" -> "stated" in clear pairs is
+    evidence for the same direction in an unclear one.
+
+    >>> from unspin.align import align_texts
+    >>> a = align_texts("He stated it was late today.", "He said it was late today.")
+    >>> consistency(a, Counter({("stated", "said"): 9})) > 0
+    True
+    """
+    subs = alignment.substitutions()
+    if not subs:
+        return 0.0
+    total = 0.0
+    for sub in subs:
+        s, o = sub.spun, sub.original.lower()
+        total += math.log1p(votes[s, o]) - math.log1p(votes[o, s])
+    return max(-3.0, min(3.0, total / len(subs)))
+
+
+def _min_sentences(a: Prepared, b: Prepared) -> int:
+    return 1 if min(len(a.sentences), len(b.sentences)) <= 2 else 2
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def _is_inflection(spun: str, original: str) -> bool:
+    """True for a change of inflection only (version noise: "argued" / "argues")."""
+    if " " in spun or " " in original:
+        return False
+    a, b = spun.lower(), original.lower()
+    stem = 0
+    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
+        stem += 1
+    if stem < 3:
+        return False
+    rest = {a[stem:], b[stem:]}
+    return all(r in _INFLECTIONS or r[1:] in _INFLECTIONS for r in rest)
+
+
+class _Stats:
+    """Counts of aligned substitutions and of phrase occurrences on the clean sides."""
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.clean_texts: list[tuple[Prepared, frozenset[int]]] = []
+        self.seen = 0
+
+    def add(self, alignment: Alignment) -> None:
+        changes = alignment.changes()
+        self.seen += len(changes)
+        self.changes.extend(changes)
+        matched = frozenset(j for _, j, _ in alignment.pairs)
+        self.clean_texts.append((alignment.clean, matched))
+
+    def resolve(self) -> None:
+        """Count substitutions, taking merged blocks apart where the parts are seen alone."""
+        primary = Counter((c.substitution.spun, c.substitution.original) for c in self.changes)
+        counts: Counter[tuple[str, str]] = Counter()
+        for change in self.changes:
+            sub = change.substitution
+            block = primary[sub.spun, sub.original]
+            best: tuple[int, int] = (0, 0)
+            parts: tuple[Substitution, ...] = (sub,)
+            for first, second in change.splits:
+                n1 = primary[first.spun, first.original]
+                n2 = primary[second.spun, second.original]
+                score = (min(n1, n2), n1 + n2)
+                if score > best:
+                    best, chosen = score, (first, second)
+            if best[0] >= 1 and (block < 2 or best[0] >= block):
+                parts = chosen
+            for part in parts:
+                counts[part.spun, part.original] += 1
+        self.counts = _decompose(counts)
+        self.changes = []
+
+    def entries(self, min_count: int, source: str) -> list[Entry]:
+        candidates = {
+            pair: n
+            for pair, n in self.counts.items()
+            if n >= min_count and not _is_inflection(*pair)
+        }
+        if not candidates:
+            return []
+        spun_keys = {pair: phrase_key(pair[0]) for pair in candidates}
+        orig_keys = {pair: tuple(k.lower() for k in phrase_key(pair[1])) for pair in candidates}
+        wanted = set(spun_keys.values()) | set(orig_keys.values())
+        longest = max(len(k) for k in wanted)
+        kept: Counter[tuple[str, ...]] = Counter()
+        in_aligned: Counter[tuple[str, ...]] = Counter()
+        for prepared, matched in self.clean_texts:
+            for idx, sentence in enumerate(prepared.sentences):
+                keys = sentence.keys
+                for i in range(len(keys)):
+                    for n in range(1, min(longest, len(keys) - i) + 1):
+                        gram = keys[i : i + n]
+                        if gram in wanted:
+                            kept[gram] += 1
+                            if idx in matched:
+                                in_aligned[gram] += 1
+        by_spun: Counter[tuple[str, ...]] = Counter()
+        for pair, n in self.counts.items():
+            by_spun[phrase_key(pair[0])] += n
+        out = []
+        for pair, count in candidates.items():
+            skey, okey = spun_keys[pair], orig_keys[pair]
+            k = kept[skey]
+            other = by_spun[skey] - count
+            p_restore = count / (count + k + other + 1)
+            p_channel = min(1.0, count / (in_aligned[okey] + 1))
+            if p_restore < MIN_P_RESTORE:
+                continue
+            out.append(Entry(pair[0], pair[1], count, k, p_restore, p_channel, source))
+        return out
+
+
+def _decompose(counts: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """Take apart multi-word pairs made of two swaps when one part is common on its own.
+
+    ``("pronounced a", "said the")`` becomes ``("pronounced", "said")`` + ``("a", "the")``
+    when one of those is seen at least as often; the other part inherits the count.
+
+    >>> c = Counter({("pronounced a", "said the"): 3, ("a", "the"): 50})
+    >>> sorted(_decompose(c).items())
+    [(('a', 'the'), 53), (('pronounced', 'said'), 3)]
+    """
+    out: Counter[tuple[str, str]] = Counter(counts)
+    lower: Counter[tuple[str, str]] = Counter()
+    for (sp, orig), n in counts.items():
+        lower[sp, orig.lower()] += n
+    for (sp, orig), n in sorted(counts.items(), key=lambda kv: -len(kv[0][0]) - len(kv[0][1])):
+        sw, ow = sp.split(" "), orig.split(" ")
+        if len(sw) < 2 or len(ow) < 2:
+            continue
+        best = None
+        for i in range(1, len(sw)):
+            for j in range(1, len(ow)):
+                p1 = (" ".join(sw[:i]), " ".join(ow[:j]))
+                p2 = (" ".join(sw[i:]), " ".join(ow[j:]))
+                n1 = lower[p1[0], p1[1].lower()]
+                n2 = lower[p2[0], p2[1].lower()]
+                if max(n1, n2) >= n and (best is None or n1 + n2 > best[0]):
+                    best = (n1 + n2, p1, p2)
+        if best is not None:
+            _, p1, p2 = best
+            del out[sp, orig]
+            for part in (p1, p2):
+                if part[0] != part[1].lower():
+                    out[part] += n
+    return out
+
+
+def _significant(entries: list[Entry], counts: Counter[tuple[str, str]]) -> list[Entry]:
+    """Keep pairs whose association beats chance (Dunning log-likelihood ratio)."""
+    total = sum(counts.values())
+    by_spun: Counter[str] = Counter()
+    by_orig: Counter[str] = Counter()
+    for (s, o), n in counts.items():
+        by_spun[s] += n
+        by_orig[o] += n
+    kept = []
+    for e in entries:
+        k11 = e.count
+        k12 = by_spun[e.spun] - k11
+        k21 = by_orig[e.original] - k11
+        k22 = max(total - k11 - k12 - k21, 0)
+        if _llr(k11, k12, k21, k22) >= 3.84 or k11 >= 3:
+            kept.append(e)
+    return kept
+
+
+def _llr(k11: int, k12: int, k21: int, k22: int) -> float:
+    def h(*ks: int) -> float:
+        n = sum(ks)
+        return sum(k * math.log(k / n) for k in ks if k > 0)
+
+    return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
+
+
+# ---------------------------------------------------------------- public API
+
+
+def learn(
+    paths: Sequence[Path] = (),
+    *,
+    field: str = "text",
+    pairs: Sequence[Path] = (),
+    phrases: Sequence[Path] = (),
+    progress: bool = False,
+    min_count: int = 2,
+) -> LearnResult:
+    """Learn table entries from a pile of articles, known pairs and phrase lists.
+
+    ``paths``: .txt files, folders, .jsonl(.gz) files (text in ``field``);
+    ``pairs``: JSONL files of ``{"spun": ..., "clean": ...}``; ``phrases``: CSV/TSV
+    phrase lists (spun, original[, count]).
+
+    >>> import tempfile, pathlib, json
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "pairs.jsonl"
+    >>> rows = [{"spun": "The attorneys have advised a choose on Friday.",
+    ...          "clean": "The lawyers have told a judge on Friday."}] * 2
+    >>> _ = p.write_text("\\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    >>> sorted((e.spun, e.original, e.count) for e in learn(pairs=[p]).entries)
+    [('advised', 'told', 2), ('attorneys', 'lawyers', 2), ('choose', 'judge', 2)]
+    """
+    started = time.perf_counter()
+    documents = partnered = found = 0
+    pile = _Stats()
+    given = _Stats()
+    lm = _load_lm() if (paths or pairs) else None
+
+    if paths:
+        documents, edges, _prepared = _pile_edges(paths, field, progress, lm)
+        chosen = _choose_pairs(edges)
+        found = len(chosen)
+        partnered = len({e.spun for e in chosen} | {e.clean for e in chosen})
+        for edge in chosen:
+            pile.add(edge.alignment)
+        del _prepared, edges
+
+    n_given = 0
+    for spun, clean in iter_pairs(pairs):
+        given.add(align(prepare(spun), prepare(clean)))
+        n_given += 1
+
+    entries: list[Entry] = []
+    for stats, source in ((pile, "pile"), (given, "pairs")):
+        stats.resolve()
+        learned = stats.entries(min_count, source)
+        entries += _significant(learned, stats.counts)
+    phrase_rows = phrase_entries(list(phrases)) if phrases else []
+    entries = merge_entries([*entries, *phrase_rows])
+
+    summary = LearnSummary(
+        documents=documents,
+        partnered=partnered,
+        skipped=documents - partnered,
+        pairs_found=found,
+        substitutions_seen=pile.seen + given.seen,
+        substitutions_kept=len(entries) - len(phrase_rows),
+        seconds=round(time.perf_counter() - started, 2),
+        given_pairs=n_given,
+        phrase_entries=len(phrase_rows),
+    )
+    return LearnResult(sorted(entries, key=lambda e: (e.spun, e.original)), summary)
+
+
+def merge(paths: Sequence[Path]) -> list[Entry]:
+    """Merge table files: identical pairs have their counts summed.
+
+    >>> import tempfile, pathlib
+    >>> from unspin.table import write_table
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> e = Entry("court docket", "court", 3, 0, 0.9, 0.2, "pile")
+    >>> _ = write_table([e], d / "a.tsv", "a"); _ = write_table([e], d / "b.tsv", "b")
+    >>> [x.count for x in merge([d / "a.tsv", d / "b.tsv"])]
+    [6]
+    """
+    entries: list[Entry] = []
+    for path in paths:
+        entries.extend(load_table(path).entries)
+    return merge_entries(entries)
+
+
+def table_comments(result: LearnResult) -> list[str]:
+    """Comment lines for the table header: how it was built.
+
+    >>> table_comments(LearnResult([], LearnSummary(documents=2)))[0]
+    'learned by unspin learn from 2 documents, 0 spun/clean pairs, 0 given pairs'
+    """
+    s = result.summary
+    lines = [
+        f"learned by unspin learn from {s.documents} documents, {s.pairs_found} spun/clean "
+        f"pairs, {s.given_pairs} given pairs",
+        "p_restore = count / (count + kept + other + 1); p_channel = count / (original "
+        "occurrences in aligned clean sentences + 1)",
+    ]
+    if s.phrase_entries:
+        lines.append(f"{s.phrase_entries} entries from phrase lists (source 'phrases')")
+    return lines

