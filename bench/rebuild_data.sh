@@ -11,7 +11,10 @@ python -m bench.make_pairs --corpus "$CORPUS/wikipedia_en.jsonl.gz" --n 3000 \
 # 2. The mapping table: seeds (000 against 001), synthetic pairs, tortured phrases.
 unspin learn seeds --pairs bench/out/wiki_pairs.jsonl \
     --phrases "$CORPUS/tortured_phrases.csv" \
-    --output data/synonym_pairs.tsv --name wiki-moby-2026.11
+    --output data/synonym_pairs.tsv --name wiki-moby-2026.11 \
+    --comment "licence: CC BY-SA 3.0 (learned from English Wikipedia text; attribution list: data/lm/wikipedia_en.sources.tsv.gz)" \
+    --comment "rows with source 'phrases': Problematic Paper Screener tortured-phrase list, CC BY 4.0 (Cabanac, Labbé, Magazinov)" \
+    --comment "synthetic spins use Moby Thesaurus II (public domain, Grady Ward); rebuild: bash bench/rebuild_data.sh"
 # 3. The language model of clean English.
 python -m unspin.lm_train "$CORPUS/wikipedia_en.jsonl.gz" --output data/lm/wiki-3g.arpa.gz \
     --order 3 --prune 0 1 2 --signature lm:wiki-3g-2026.11 \

@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the seeds, a small hand-written table, ../shared data."""
+"""Shared fixtures: a small hand-written table in the real format."""
 
 from __future__ import annotations
 
@@ -6,15 +6,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
-
-
-def seed(prefix: str) -> str:
-    """The text of the seed article whose name starts with ``prefix``."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -30,12 +21,4 @@ def small_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines = ["#unspin-table\t1\tname=small", "spun\toriginal\tcount\tkept\tp_restore\tp_channel\tsource"]
     lines += ["\t".join(map(str, (*r, "test"))) for r in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def shared_file(relative: str) -> Path:
-    """A file under ../shared, or skip the test when this clone has none."""
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"needs ../shared/{relative} (not present in this clone)")
     return path

@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import seed
 from unspin import restore, restore_and_explain
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from bench.bench_restore import seed_pairs  # noqa: E402
 from bench.metrics import error_reduction, fraction_undone  # noqa: E402
 
 FLOORS = Path(__file__).with_name("quality_floors.json")
+
+
+def seed(prefix: str) -> str:
+    """The text of the seed article whose name starts with ``prefix``."""
+    (path,) = (ROOT / "seeds").glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

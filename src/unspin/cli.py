@@ -198,6 +198,7 @@ def learn(
     merge: Annotated[bool, typer.Option("--merge", help="PATHS are tables: merge them into --output.")] = False,
     min_count: Annotated[int, typer.Option("--min-count", help="Keep pairs seen at least this often.")] = 2,
     name: Annotated[Optional[str], typer.Option("--name", help="Table name stored in its header.")] = None,
+    comment: Annotated[Optional[list[str]], typer.Option("--comment", help="Header comment line, e.g. licence or attribution (repeatable).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
@@ -217,7 +218,7 @@ def learn(
             comments = learning.table_comments(result)
             if not quiet:
                 typer.echo(result.summary.format(), err=True)
-        rows = write_table(entries, output, name or output.stem, comments)
+        rows = write_table(entries, output, name or output.stem, [*comments, *(comment or [])])
     except UnspinError as exc:
         raise _fail(str(exc)) from None
     if not quiet:

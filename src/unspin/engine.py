@@ -91,8 +91,6 @@ class Analysis:
 
 _FUNCTION_ZIPF = 6.3  # observed words this common (the, of, said...) get no thesaurus candidates
 _THESAURUS_LIMIT = 20
-_GATE_HITS = 0.012  # table-covered share of words above which a document gets the full search
-_GATE_A_EXCESS = 0.3  # ... or this excess of "a" over "the" (a spinner that swaps them)
 _SURPRISE = -3.0  # the thesaurus is asked only about words the LM finds this unlikely
 _PRUNE_SLACK = 1.0  # candidates this far below the threshold on their own are not searched
 
@@ -156,7 +154,7 @@ class Engine:
         """Decide edits from a finished analysis of ``text``."""
         tokens = analysis.tokens
         out: list[Edit] = []
-        margin = self.model.margin + self.options.margin
+        margin = self.options.margin
         for sent in analysis.sentences:
             cands = []
             for c, f in zip(sent.candidates, sent.features):
@@ -182,9 +180,9 @@ class Engine:
         tabled = [table_candidates(tokens[a:b], keys[a:b], text, self.table) for a, b in spans]
         hits = sum(c.j - c.i for cands in tabled for c in cands
                    if c.evidence > 0 and c.words != ("the",))
-        evidence = spin_evidence(counts, words_total, hits, None)
-        hit_rate = hits / max(words_total, 1)
-        looks_spun = hit_rate >= _GATE_HITS or evidence.a_the_excess >= _GATE_A_EXCESS
+        evidence = spin_evidence(counts, words_total, hits)
+        hit_rate = evidence.hit_rate
+        looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
         sentences = []
         for (a, b), cands in zip(spans, tabled):

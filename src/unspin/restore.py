@@ -51,8 +51,8 @@ def restore_and_explain(
 def restore(text: str, options: RestoreOptions | None = None, **overrides: Any) -> str:
     """Return ``text`` with spun words and phrases restored; clean text comes back unchanged.
 
-    >>> restore("A federal choose heard the case in federal court docket.")
-    'A federal judge heard the case in federal court.'
+    >>> restore("Filed in federal court docket in California, the lawsuit was dismissed.")
+    'Filed in federal court in California, the lawsuit was dismissed.'
     """
     return restore_and_explain(text, options, **overrides).text
 

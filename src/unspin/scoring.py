@@ -67,7 +67,7 @@ def candidate_features(
 ) -> list[float]:
     """The feature vector of one candidate, in the order of :data:`FEATURES`."""
     table, rev = source == "table", source == "reversal"
-    zipf_drop = _zipf(original[0]) - _zipf(observed[0]) if observed and original else 0.0
+    zipf_drop = _zipf(" ".join(original)) - _zipf(" ".join(observed))
     return [
         lm_gain,
         float(table),
@@ -89,44 +89,36 @@ def candidate_features(
 
 
 @dataclass(frozen=True)
-class DecisionModel:
-    """When a candidate is worth applying.
+class LogisticPart:
+    """One logistic model: log-odds = bias + weights . features; act at ``threshold``."""
 
-    Table candidates: the LM gain plus the table's log-odds P(original | spun) must
-    exceed ``table_margin`` (``quiet_offset`` more in a document with no other sign of
-    spinning). Other candidates: a logistic model over their features (weights from
-    ``bench.calibrate``) must reach ``threshold``.
-    """
-
-    name: str
     bias: float
     weights: tuple[float, ...]
     threshold: float
-    table_margin: float = 1.0
-    quiet_offset: float = 2.0
-
-    @property
-    def lm_weight(self) -> float:
-        """The weight of the LM gain (positive: the model trusts the LM)."""
-        return self.weights[0]
-
-    def logit(self, features: Sequence[float]) -> float:
-        """log-odds that a (non-table) candidate is the right restoration."""
-        return self.bias + math.fsum(map(operator.mul, self.weights, features))
 
     def prior(self, features: Sequence[float]) -> float:
-        """The candidate's evidence apart from the LM, in LM log10 units, relative to
-        :attr:`margin` (what a hypothesis's total must exceed)."""
-        if features[1]:
-            table_bar = self.table_margin + self.quiet_offset * features[4]
-            return features[2] - table_bar + self.margin
-        rest = self.logit(features) - self.weights[0] * features[0]
-        return rest / self.lm_weight
+        """Evidence apart from the LM gain, in LM log10 units, less the threshold."""
+        rest = self.bias + math.fsum(map(operator.mul, self.weights, features))
+        rest -= self.weights[0] * features[0] + self.threshold
+        return rest / self.weights[0]
 
-    @property
-    def margin(self) -> float:
-        """The threshold in LM log10 units (what a change's total must exceed)."""
-        return self.threshold / self.lm_weight
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """When a candidate is worth applying: one logistic part for table candidates, one
+    for the rest (reversals, thesaurus), each with its calibrated threshold.
+
+    A sentence hypothesis is applied when its LM gain plus its candidates' priors is
+    positive, so a lone candidate is applied exactly when its log-odds clear its threshold.
+    """
+
+    name: str
+    table: LogisticPart
+    other: LogisticPart
+
+    def prior(self, features: Sequence[float]) -> float:
+        """The candidate's prior in LM log10 units (threshold already subtracted)."""
+        return (self.table if features[1] else self.other).prior(features)
 
     def to_json(self) -> str:
         """The model as the data file's JSON."""
@@ -136,11 +128,9 @@ class DecisionModel:
                 "version": FORMAT_VERSION,
                 "name": self.name,
                 "features": list(FEATURES),
-                "bias": self.bias,
-                "weights": list(self.weights),
-                "threshold": self.threshold,
-                "table_margin": self.table_margin,
-                "quiet_offset": self.quiet_offset,
+                **{name: {"bias": part.bias, "weights": list(part.weights),
+                          "threshold": part.threshold}
+                   for name, part in (("table", self.table), ("other", self.other))},
             },
             indent=1,
         )
@@ -157,13 +147,20 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
             f"{origin}: expected format {FORMAT_NAME} version {FORMAT_VERSION}; "
             "rebuild it with python -m bench.calibrate"
         )
-    if tuple(data.get("features", ())) != FEATURES or len(data["weights"]) != len(FEATURES):
+    if tuple(data.get("features", ())) != FEATURES:
         raise ModelFormatError(f"{origin}: features differ from this unspin's {FEATURES}")
-    if data["weights"][0] <= 0:
-        raise ModelFormatError(f"{origin}: the LM weight must be positive")
-    return DecisionModel(data["name"], float(data["bias"]),
-                         tuple(float(w) for w in data["weights"]), float(data["threshold"]),
-                         float(data["table_margin"]), float(data["quiet_offset"]))
+    parts = []
+    for name in ("table", "other"):
+        part = data.get(name)
+        if not isinstance(part, dict) or len(part.get("weights", ())) != len(FEATURES):
+            raise ModelFormatError(f"{origin}: '{name}' needs bias, {len(FEATURES)} weights "
+                                   "and a threshold")
+        if part["weights"][0] <= 0:
+            raise ModelFormatError(f"{origin}: the LM weight of '{name}' must be positive")
+        parts.append(LogisticPart(float(part["bias"]),
+                                  tuple(float(w) for w in part["weights"]),
+                                  float(part["threshold"])))
+    return DecisionModel(data["name"], *parts)
 
 
 @lru_cache(maxsize=4)
@@ -180,9 +177,9 @@ def load_decision_model(path: Path | None = None) -> DecisionModel:
 
 
 # Hand-set starting point, used only until ``python -m bench.calibrate`` has been run.
+_N = len(FEATURES)
 DEFAULT_MODEL = DecisionModel(
     "hand-set",
-    -3.0,
-    (1.0, 0.0, 0.0, 0.0, 0.0, -1.0, 1.0, -2.0, -0.3, 0.2, -0.1, 5.0, 0.0, 0.5, -0.2, 1.0),
-    2.0,
+    LogisticPart(0.0, (1.0, 0.0, 1.0) + (0.0,) * (_N - 3), 1.0),
+    LogisticPart(-3.0, (1.0,) + (0.0,) * (_N - 1), 1.0),
 )

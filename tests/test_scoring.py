@@ -1,0 +1,61 @@
+"""The decision model file and the document spin evidence."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from unspin.detect import spin_evidence
+from unspin.errors import ModelFormatError
+from unspin.scoring import FEATURES, load_decision_model, parse_decision_model
+
+
+def test_bundled_model_loads_and_trusts_the_lm() -> None:
+    model = load_decision_model()
+    assert model.table.weights[0] > 0 and model.other.weights[0] > 0
+    assert len(model.other.weights) == len(FEATURES)
+
+
+def test_model_round_trips_through_json() -> None:
+    model = load_decision_model()
+    assert parse_decision_model(model.to_json(), "x") == model
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "other"}, "expected format"),
+        ({"features": ["lm_gain"]}, "features differ"),
+        ({"other": {"bias": 0}}, "'other' needs"),
+    ],
+)
+def test_bad_model_files_say_what_is_wrong(change: dict, message: str) -> None:
+    data = json.loads(load_decision_model().to_json())
+    data.update(change)
+    with pytest.raises(ModelFormatError, match=message):
+        parse_decision_model(json.dumps(data), "bad.json")
+
+
+def test_not_json(tmp_path: Path) -> None:
+    with pytest.raises(ModelFormatError, match="not JSON"):
+        parse_decision_model("{", "bad.json")
+
+
+def test_higher_lm_gain_means_stronger_prior_total() -> None:
+    model = load_decision_model()
+    row = [0.0] * len(FEATURES)
+    row[1] = 1.0  # a table candidate
+    low, high = list(row), list(row)
+    low[0], high[0] = 0.5, 3.0
+    assert model.prior(high) + high[0] > model.prior(low) + low[0]
+
+
+def test_spin_evidence_separates_spun_from_clean() -> None:
+    clean = spin_evidence(Counter({"the": 60, "a": 20}), 1000, 2.0)
+    swapped = spin_evidence(Counter({"the": 5, "a": 70}), 1000, 2.0)
+    tabled = spin_evidence(Counter({"the": 60, "a": 20}), 1000, 40.0)
+    assert clean.spin < 0.5 <= swapped.spin
+    assert tabled.spin >= 0.5
