@@ -83,8 +83,10 @@ def restore_report(table: Path, seed: int, rate: float, count: int, total: int) 
     options = RestoreOptions(tables=(table,))
     spinners = [Spinner.from_moby(rate=rate, seed=seed + 100, style=s) for s in ("A", "B")]
     out = {}
-    for name, texts in (("reuters_unseen", held_out(total, seed, count)),
-                        ("wikipedia_other_source", held_out_chunks(count, seed))):
+    for name, texts in (
+        ("reuters_unseen", held_out(total, seed, count)),
+        ("wikipedia_other_source", held_out_chunks(count, seed)),
+    ):
         pairs = [(spinners[k % 2].spin(t), t) for k, t in enumerate(texts)]
         out[name] = evaluate(pairs, options)
     return out
@@ -97,8 +99,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=0.3)
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--output", type=Path, default=OUT / "learned.tsv")
-    parser.add_argument("--restore", type=int, default=0,
-                        help="also restore this many unseen spun stories with the learned table")
+    parser.add_argument(
+        "--restore",
+        type=int,
+        default=0,
+        help="also restore this many unseen spun stories with the learned table",
+    )
     args = parser.parse_args(argv)
     if not REUTERS.exists():
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
@@ -130,8 +136,9 @@ def main(argv: list[str] | None = None) -> None:
         "true_pairs_seen_2x": len(frequent),
     }
     if args.restore:
-        report["restore"] = restore_report(args.output, args.seed, args.rate, args.restore,
-                                           args.docs)
+        report["restore"] = restore_report(
+            args.output, args.seed, args.rate, args.restore, args.docs
+        )
     print(result.summary.format(), file=sys.stderr)
     print(json.dumps(report, indent=1))
     print("most frequent learned pairs not in the spinner's log:", file=sys.stderr)

@@ -40,7 +40,9 @@ def held_out_chunks(count: int, seed: int, skip_articles: int = 5000) -> list[st
     with gzip.open(WIKI, "rt", encoding="utf-8") as f:
         for n, line in enumerate(f):
             if n >= skip_articles:
-                texts.extend(c for c in chunks(json.loads(line)["text"], 250) if len(c.split()) > 80)
+                texts.extend(
+                    c for c in chunks(json.loads(line)["text"], 250) if len(c.split()) > 80
+                )
     random.Random(seed).shuffle(texts)
     return texts[:count]
 
@@ -62,7 +64,7 @@ def labelled(analysis: Analysis, spans: dict) -> tuple[list[list[float]], list[i
     rows, labels = [], []
     toks = analysis.tokens
     for sent in analysis.sentences:
-        for cand, feats in zip(sent.candidates, sent.features):
+        for cand, feats in zip(sent.candidates, sent.features, strict=False):
             span = (toks[sent.first + cand.i].start, toks[sent.first + cand.j - 1].end)
             rows.append(feats)
             labels.append(int(spans.get(span) == cand.words))
@@ -99,8 +101,11 @@ def sweep(engine: Engine, models: list[DecisionModel], docs: list[tuple]) -> lis
             false += false_changes(clean, restore_with(eng, clean, a_clean))
             clean_words += len(words(clean))
         out.append((model, fraction_undone(reds), 1000 * false / clean_words))
-        print(f"  table {model.table.threshold:5.2f} other {model.other.threshold:5.2f}: "
-              f"undone {out[-1][1]:.3f}  false/1000 {out[-1][2]:.2f}", file=sys.stderr)
+        print(
+            f"  table {model.table.threshold:5.2f} other {model.other.threshold:5.2f}: "
+            f"undone {out[-1][1]:.3f}  false/1000 {out[-1][2]:.2f}",
+            file=sys.stderr,
+        )
     return out
 
 
@@ -108,7 +113,7 @@ def fit_part(x: np.ndarray, y: np.ndarray, name: str) -> LogisticPart:
     """Fit one logistic part (threshold 0 for now) and print its weights."""
     w = fit_logistic(x, y)
     print(f"{name}: {len(y)} candidates, {int(y.sum())} right", file=sys.stderr)
-    for feature, weight in zip(FEATURES, w[1:]):
+    for feature, weight in zip(FEATURES, w[1:], strict=False):
         if weight:
             print(f"  {feature:22s} {weight:+.3f}", file=sys.stderr)
     return LogisticPart(float(w[0]), tuple(float(v) for v in w[1:]), 0.0)
@@ -134,8 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     texts = held_out_chunks(args.docs, args.seed)
     # Half the documents are spun with the dictionary half the bundled table learned from
     # (a spinner unspin has seen, as after `unspin learn`), half with the other (unseen).
-    spinners = [Spinner.from_moby(rate=0.3, seed=args.seed, style=s, part=p)
-                for p in (0, 1) for s in "AB"]
+    spinners = [
+        Spinner.from_moby(rate=0.3, seed=args.seed, style=s, part=p) for p in (0, 1) for s in "AB"
+    ]
     rows, labels, docs = [], [], []
     for n, clean in enumerate(texts):
         spun, spans = spun_spans(clean, spinners[n % 4])
@@ -152,18 +158,24 @@ def main(argv: list[str] | None = None) -> None:
     off = 99.0
     # 1. Table decisions alone, within 60% of the false-change budget.
     print("table threshold:", file=sys.stderr)
-    trials = [DecisionModel(NAME, replace(table, threshold=t), replace(other, threshold=off))
-              for t in (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)]
+    trials = [
+        DecisionModel(NAME, replace(table, threshold=t), replace(other, threshold=off))
+        for t in (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+    ]
     model = best_within(sweep(engine, trials, docs), 0.6 * args.max_false)[0]
     # 2. The other candidates' threshold, within the whole budget.
     print("other threshold:", file=sys.stderr)
-    trials = [replace(model, other=replace(other, threshold=t))
-              for t in (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, off)]
+    trials = [
+        replace(model, other=replace(other, threshold=t))
+        for t in (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, off)
+    ]
     model, undone, false = best_within(sweep(engine, trials, docs), args.max_false)
     args.output.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"wrote {args.output}: thresholds table {model.table.threshold}, other "
-          f"{model.other.threshold}; undone {undone:.3f}, false/1000 {false:.2f}",
-          file=sys.stderr)
+    print(
+        f"wrote {args.output}: thresholds table {model.table.threshold}, other "
+        f"{model.other.threshold}; undone {undone:.3f}, false/1000 {false:.2f}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

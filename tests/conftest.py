@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.fixture(scope="session")
 def small_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny table written in the real format (independent of the bundled one)."""
@@ -18,7 +17,10 @@ def small_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("flip over", "turn over", 3, 0, 0.9, 0.2),
     ]
     path = tmp_path_factory.mktemp("tables") / "small.tsv"
-    lines = ["#unspin-table\t1\tname=small", "spun\toriginal\tcount\tkept\tp_restore\tp_channel\tsource"]
+    lines = [
+        "#unspin-table\t1\tname=small",
+        "spun\toriginal\tcount\tkept\tp_restore\tp_channel\tsource",
+    ]
     lines += ["\t".join(map(str, (*r, "test"))) for r in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -38,8 +38,10 @@ def test_table_phrase_restored_with_case(small_table: Path) -> None:
     result = restore_and_explain(text, opts)
     assert result.text == "Court papers, filed  according to the\nFirst Amendment."
     assert [(e.found, e.restored) for e in result.edits] == [
-        ("Court docket", "Court"), ("in keeping with", "according to"),
-        ("primary modification", "First Amendment")]
+        ("Court docket", "Court"),
+        ("in keeping with", "according to"),
+        ("primary modification", "First Amendment"),
+    ]
     first = result.edits[0]
     assert text[first.start : first.end] == first.found
     assert first.source == "table:small" and first.score > 0
@@ -55,8 +57,23 @@ def test_apply_edits_rejects_edits_that_do_not_fit() -> None:
         apply_edits("abc", [Edit(0, 2, "xy", "z", 1.0, "t")])
 
 
-words = st.sampled_from(["court", "docket", "in", "keeping", "with", "the", "law", "Court",
-                         "flip", "over", "“quoted”", "—", "x"])
+words = st.sampled_from(
+    [
+        "court",
+        "docket",
+        "in",
+        "keeping",
+        "with",
+        "the",
+        "law",
+        "Court",
+        "flip",
+        "over",
+        "“quoted”",
+        "—",
+        "x",
+    ]
+)
 seps = st.sampled_from([" ", "  ", "\n", "\t", ", ", ". ", "\r\n", ""])
 
 
@@ -74,7 +91,7 @@ def test_restoration_is_lossless_outside_edits(small_table: Path, parts: list) -
     rebuilt.append(text[pos:])
     # Everything outside the edits comes back byte for byte, in order.
     out_pos = 0
-    for kept, e in zip(rebuilt, [*result.edits, None]):
+    for kept, e in zip(rebuilt, [*result.edits, None], strict=False):
         assert result.text[out_pos : out_pos + len(kept)] == kept
         out_pos += len(kept) + (len(e.restored) if e else 0)
     assert restore(result.text, fast(small_table)) == result.text

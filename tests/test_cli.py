@@ -16,7 +16,9 @@ SPUN = "The lawsuit was filed in federal court docket in keeping with the rules.
 
 
 def test_stdin_to_stdout(small_table: Path) -> None:
-    result = runner.invoke(app, ["restore", "--table", str(small_table), "--table-only"], input=SPUN)
+    result = runner.invoke(
+        app, ["restore", "--table", str(small_table), "--table-only"], input=SPUN
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "The lawsuit was filed in federal court according to the rules.\n"
 
@@ -26,7 +28,9 @@ def test_file_and_output_dir(small_table: Path, tmp_path: Path) -> None:
     a.write_text(SPUN, encoding="utf-8")
     b.write_text("Clean text.\r\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["restore", str(a), str(b), "-o", str(out), "-t", str(small_table), "--table-only"])
+    result = runner.invoke(
+        app, ["restore", str(a), str(b), "-o", str(out), "-t", str(small_table), "--table-only"]
+    )
     assert result.exit_code == 0, result.output
     assert "according to" in (out / "a.txt").read_text(encoding="utf-8")
     assert (out / "b.txt").read_bytes() == b"Clean text.\r\n"
@@ -70,18 +74,25 @@ def test_missing_file_and_bad_table(tmp_path: Path) -> None:
 
 
 def test_explain_prints_json_lines(small_table: Path) -> None:
-    result = runner.invoke(app, ["explain", "-", "-t", str(small_table), "--table-only"], input=SPUN)
+    result = runner.invoke(
+        app, ["explain", "-", "-t", str(small_table), "--table-only"], input=SPUN
+    )
     assert result.exit_code == 0, result.output
     edits = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(e["found"], e["restored"]) for e in edits] == [
-        ("court docket", "court"), ("in keeping with", "according to")]
+        ("court docket", "court"),
+        ("in keeping with", "according to"),
+    ]
     assert SPUN[edits[0]["start"] : edits[0]["end"]] == "court docket"
 
 
 def test_jsonl_mode(small_table: Path) -> None:
     lines = json.dumps({"id": 7, "body": "in keeping with"}) + "\n"
-    result = runner.invoke(app, ["restore", "--jsonl", "--field", "body", "-t", str(small_table), "--table-only"],
-                           input=lines)
+    result = runner.invoke(
+        app,
+        ["restore", "--jsonl", "--field", "body", "-t", str(small_table), "--table-only"],
+        input=lines,
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"id": 7, "body": "according to"}
     bad = runner.invoke(app, ["restore", "--jsonl"], input="{oops\n")
@@ -97,7 +108,11 @@ def test_version() -> None:
 def test_real_subprocess_through_stdin(small_table: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "unspin.cli", "restore", "-t", str(small_table), "--table-only"],
-        input=SPUN.encode(), capture_output=True, check=False,
+        input=SPUN.encode(),
+        capture_output=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr.decode()
-    assert proc.stdout.decode() == "The lawsuit was filed in federal court according to the rules.\n"
+    assert (
+        proc.stdout.decode() == "The lawsuit was filed in federal court according to the rules.\n"
+    )

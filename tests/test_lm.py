@@ -144,7 +144,7 @@ def test_iter_corpus_texts(tmp_path: Path) -> None:
     (tmp_path / "b.jsonl.gz").write_bytes(gzip.compress(b'{"body": "Second."}\n\n'))
     texts = iter_corpus_texts([tmp_path / "docs", tmp_path / "b.jsonl.gz"], field="body")
     assert list(texts) == ["First.", "Second."]
-    with pytest.raises(ValueError, match="no field"):
+    with pytest.raises(ValueError, match="no text field"):
         list(iter_corpus_texts(tmp_path / "b.jsonl.gz"))
 
 

@@ -19,8 +19,11 @@ OPTS = {"thorough": False}
 
 
 def test_records_keep_other_fields(small_table: Path) -> None:
-    out = list(restore_records([{"id": 3, "text": "filed in court docket", "x": [1]}],
-                               tables=[small_table], **OPTS))
+    out = list(
+        restore_records(
+            [{"id": 3, "text": "filed in court docket", "x": [1]}], tables=[small_table], **OPTS
+        )
+    )
     assert out == [{"id": 3, "text": "filed in court", "x": [1]}]
 
 
@@ -75,4 +78,5 @@ def test_restore_bag_maps_over_partitions(small_table: Path) -> None:
     assert restore_bag(bag, tables=[small_table], **OPTS).parts == [["court"], ["clean"]]
     recs = Bag([[{"text": "court docket"}]])
     assert restore_bag(recs, field="text", tables=[small_table], **OPTS).parts == [
-        [{"text": "court"}]]
+        [{"text": "court"}]
+    ]

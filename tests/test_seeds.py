@@ -67,7 +67,9 @@ def test_quality_floors_hold() -> None:
     reductions = [error_reduction(s, restore(s), c) for s, c in seed_pairs()]
     measured = {"seed_000_vs_001_undone": fraction_undone(reductions)}
     for name, value in measured.items():
-        assert value >= floors[name]["floor"], f"{name}: {value:.3f} < floor {floors[name]['floor']}"
+        assert value >= floors[name]["floor"], (
+            f"{name}: {value:.3f} < floor {floors[name]['floor']}"
+        )
 
 
 def test_floors_are_never_lowered_silently() -> None:

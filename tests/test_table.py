@@ -11,8 +11,10 @@ from unspin.table import Entry, bundled_table, load_table, merge_entries, phrase
 
 
 def test_round_trip(tmp_path: Path) -> None:
-    entries = [Entry("in keeping with", "according to", 4, 1, 0.8, 0.25, "pairs"),
-               Entry("just isn’t", "is not", 3, 0, 0.9, 0.1, "pairs")]
+    entries = [
+        Entry("in keeping with", "according to", 4, 1, 0.8, 0.25, "pairs"),
+        Entry("just isn’t", "is not", 3, 0, 0.9, 0.1, "pairs"),
+    ]
     path = tmp_path / "t.tsv"
     assert write_table(entries, path, "demo", ["built for a test"]) == 2
     table = load_table(path)
@@ -32,7 +34,9 @@ def test_round_trip(tmp_path: Path) -> None:
         ("#unspin-table\t1\na\tb\t1\t0\t1.5\t0.5\ts\n", "line 2: probabilities"),
     ],
 )
-def test_bad_files_name_file_line_and_expectation(tmp_path: Path, content: str, message: str) -> None:
+def test_bad_files_name_file_line_and_expectation(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "bad.tsv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(TableFormatError, match=message) as info:
@@ -41,10 +45,19 @@ def test_bad_files_name_file_line_and_expectation(tmp_path: Path, content: str, 
 
 
 def test_merge_sums_counts() -> None:
-    merged = merge_entries([Entry("Court docket", "court", 2, 1, 0.6, 0.1, "a"),
-                            Entry("court docket", "court", 3, 0, 0.9, 0.2, "b")])
+    merged = merge_entries(
+        [
+            Entry("Court docket", "court", 2, 1, 0.6, 0.1, "a"),
+            Entry("court docket", "court", 3, 0, 0.9, 0.2, "b"),
+        ]
+    )
     assert len(merged) == 1
-    assert (merged[0].count, merged[0].kept, merged[0].p_restore, merged[0].source) == (5, 1, 0.9, "a+b")
+    assert (merged[0].count, merged[0].kept, merged[0].p_restore, merged[0].source) == (
+        5,
+        1,
+        0.9,
+        "a+b",
+    )
 
 
 def test_bundled_table_loads_with_multiword_rows() -> None:

@@ -26,7 +26,12 @@ def test_only_whitespace_lies_between_tokens(text: str) -> None:
 
 def test_clitics_and_abbreviations() -> None:
     assert [t.text for t in tokenize("U.S. government’s isn't")] == [
-        "U.S.", "government", "’s", "isn", "'t"]
+        "U.S.",
+        "government",
+        "’s",
+        "isn",
+        "'t",
+    ]
 
 
 def test_protected_regions() -> None:

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from .table import Table
 from .tokens import Token, norm, phrase_key_words
 
-__all__ = ["Candidate", "table_candidates", "reversal_candidates", "thesaurus_candidates", "REVERSALS"]
+__all__ = [
+    "Candidate",
+    "table_candidates",
+    "reversal_candidates",
+    "thesaurus_candidates",
+    "REVERSALS",
+]
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,16 @@ def table_candidates(
                 if words == tuple(keys[i : i + length]):
                     continue
                 out.append(
-                    Candidate(i, i + length, words, e.original, "table", f"table:{table.name}",
-                              _log_odds(e.p_restore), e.p_channel)
+                    Candidate(
+                        i,
+                        i + length,
+                        words,
+                        e.original,
+                        "table",
+                        f"table:{table.name}",
+                        _log_odds(e.p_restore),
+                        e.p_channel,
+                    )
                 )
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,23 +21,37 @@ app = typer.Typer(
 )
 
 TableOpt = Annotated[
-    Optional[list[Path]],
-    typer.Option("--table", "-t", help="Mapping table to use instead of the bundled one (repeatable)."),
+    list[Path] | None,
+    typer.Option(
+        "--table", "-t", help="Mapping table to use instead of the bundled one (repeatable)."
+    ),
 ]
-LmOpt = Annotated[Optional[Path], typer.Option("--lm", help="Language model (ARPA) instead of the bundled one.")]
-NoLmOpt = Annotated[bool, typer.Option("--no-lm", help="Decide with word frequencies only (faster, weaker).")]
+LmOpt = Annotated[
+    Path | None, typer.Option("--lm", help="Language model (ARPA) instead of the bundled one.")
+]
+NoLmOpt = Annotated[
+    bool, typer.Option("--no-lm", help="Decide with word frequencies only (faster, weaker).")
+]
 NoThesOpt = Annotated[bool, typer.Option("--no-thesaurus", help="Propose no thesaurus synonyms.")]
-TableOnlyOpt = Annotated[bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")]
+TableOnlyOpt = Annotated[
+    bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")
+]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of input and output.")]
 
 
 def make_options(
-    table: list[Path] | None, lm: Path | None, no_lm: bool, no_thesaurus: bool,
+    table: list[Path] | None,
+    lm: Path | None,
+    no_lm: bool,
+    no_thesaurus: bool,
     table_only: bool = False,
 ) -> RestoreOptions:
     """The one place where flags become restore options."""
     return RestoreOptions(
-        tables=tuple(table or ()), lm=lm, use_lm=not no_lm, thesaurus=not no_thesaurus,
+        tables=tuple(table or ()),
+        lm=lm,
+        use_lm=not no_lm,
+        thesaurus=not no_thesaurus,
         thorough=False if table_only else None,
     )
 
@@ -85,9 +99,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        Optional[bool],
-        typer.Option("--version", callback=_version, is_eager=True,
-                     help="Print package, table and model versions."),
+        bool | None,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print package, table and model versions.",
+        ),
     ] = None,
 ) -> None:
     """unspin restores spun articles; see each command's --help."""
@@ -95,11 +113,22 @@ def main_options(
 
 @app.command()
 def restore(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Files to restore; none or '-' reads stdin.")] = None,
-    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Write each restored file here, same name.")] = None,
-    in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Rewrite files in place, keeping a backup.")] = False,
-    backup_suffix: Annotated[str, typer.Option("--backup-suffix", help="Suffix of the backup --in-place keeps.")] = ".orig",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="Input is JSON lines; restore one field of each record.")] = False,
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Files to restore; none or '-' reads stdin.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", "-o", help="Write each restored file here, same name."),
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", "-i", help="Rewrite files in place, keeping a backup.")
+    ] = False,
+    backup_suffix: Annotated[
+        str, typer.Option("--backup-suffix", help="Suffix of the backup --in-place keeps.")
+    ] = ".orig",
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Input is JSON lines; restore one field of each record.")
+    ] = False,
     field: Annotated[str, typer.Option("--field", help="Field restored with --jsonl.")] = "text",
     table: TableOpt = None,
     lm: LmOpt = None,
@@ -171,7 +200,9 @@ def explain(
 
 @app.command()
 def score(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Files to score; none or '-' reads stdin.")] = None,
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Files to score; none or '-' reads stdin.")
+    ] = None,
     table: TableOpt = None,
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
@@ -190,16 +221,39 @@ def score(
 
 @app.command()
 def learn(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Articles: .txt files, folders, .jsonl(.gz) files.")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Table file to write.")] = Path("table.tsv"),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Articles: .txt files, folders, .jsonl(.gz) files.")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Table file to write.")] = Path(
+        "table.tsv"
+    ),
     field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
-    pairs: Annotated[Optional[list[Path]], typer.Option("--pairs", help='JSONL of {"spun": ..., "clean": ...} pairs (repeatable).')] = None,
-    phrases: Annotated[Optional[list[Path]], typer.Option("--phrases", help="CSV/TSV phrase list, spun then original (repeatable).")] = None,
-    merge: Annotated[bool, typer.Option("--merge", help="PATHS are tables: merge them into --output.")] = False,
-    min_count: Annotated[int, typer.Option("--min-count", help="Keep pairs seen at least this often.")] = 2,
-    name: Annotated[Optional[str], typer.Option("--name", help="Table name stored in its header.")] = None,
-    comment: Annotated[Optional[list[str]], typer.Option("--comment", help="Header comment line, e.g. licence or attribution (repeatable).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    pairs: Annotated[
+        list[Path] | None,
+        typer.Option("--pairs", help='JSONL of {"spun": ..., "clean": ...} pairs (repeatable).'),
+    ] = None,
+    phrases: Annotated[
+        list[Path] | None,
+        typer.Option("--phrases", help="CSV/TSV phrase list, spun then original (repeatable)."),
+    ] = None,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="PATHS are tables: merge them into --output.")
+    ] = False,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="Keep pairs seen at least this often.")
+    ] = 2,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Table name stored in its header.")
+    ] = None,
+    comment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--comment", help="Header comment line, e.g. licence or attribution (repeatable)."
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
@@ -212,8 +266,14 @@ def learn(
         else:
             if not (paths or pairs or phrases):
                 raise _fail("nothing to learn from: give PATHS, --pairs or --phrases", 2)
-            result = learning.learn(paths or [], field=field, pairs=pairs or [],
-                                    phrases=phrases or [], progress=not quiet, min_count=min_count)
+            result = learning.learn(
+                paths or [],
+                field=field,
+                pairs=pairs or [],
+                phrases=phrases or [],
+                progress=not quiet,
+                min_count=min_count,
+            )
             entries = result.entries
             comments = learning.table_comments(result)
             if not quiet:
@@ -227,8 +287,12 @@ def learn(
 
 @app.command("train-lm")
 def train_lm(
-    paths: Annotated[list[Path], typer.Argument(help="Clean text: .txt files, folders, .jsonl(.gz).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="ARPA file to write (.arpa or .arpa.gz).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Clean text: .txt files, folders, .jsonl(.gz).")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="ARPA file to write (.arpa or .arpa.gz).")
+    ],
     order: Annotated[int, typer.Option("--order", help="n-gram order.")] = 3,
     field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -238,8 +302,9 @@ def train_lm(
     from .lm_train import train_lm as train
 
     try:
-        summary = train(iter_corpus_texts(paths, field=field), output, order=order,
-                        progress=not quiet)
+        summary = train(
+            iter_corpus_texts(paths, field=field), output, order=order, progress=not quiet
+        )
     except UnspinError as exc:
         raise _fail(str(exc)) from None
     if not quiet:

@@ -60,8 +60,12 @@ def _gain(
 
 
 def _search_cluster(
-    words: Sequence[str], cluster: Sequence[Candidate], scorer: Scorer, base: float,
-    margin: float, beam: int,
+    words: Sequence[str],
+    cluster: Sequence[Candidate],
+    scorer: Scorer,
+    base: float,
+    margin: float,
+    beam: int,
 ) -> tuple[tuple[Candidate, ...], float]:
     hyps: list[tuple[float, tuple[Candidate, ...]]] = [(0.0, ())]
     for c in cluster:

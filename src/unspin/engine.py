@@ -107,8 +107,9 @@ def _unique(cands: Sequence[Candidate]) -> list[Candidate]:
     return list(unique.values())
 
 
-def _drop_blocked(cands: Sequence[Candidate], tokens: Sequence[Token], names: set[str]
-                  ) -> list[Candidate]:
+def _drop_blocked(
+    cands: Sequence[Candidate], tokens: Sequence[Token], names: set[str]
+) -> list[Candidate]:
     """Candidates that touch no name (a capitalised word inside a sentence, anywhere)."""
     blocked = {k for k in range(len(tokens)) if tokens[k].text in names or _is_name(tokens, k, 0)}
     return [c for c in cands if not blocked.intersection(range(c.i, c.j))]
@@ -139,8 +140,10 @@ class Engine:
         from . import __version__
 
         extra = "".join(f"|{k}:{v}" for k, v in sorted(self.options.signature_parts().items()))
-        return (f"unspin:{__version__}|table:{self.table.name}|{self.scorer.signature}"
-                f"|decision:{self.model.name}{extra}")
+        return (
+            f"unspin:{__version__}|table:{self.table.name}|{self.scorer.signature}"
+            f"|decision:{self.model.name}{extra}"
+        )
 
     def spin(self, text: str) -> SpinEvidence:
         """The document spin evidence for ``text``."""
@@ -157,15 +160,23 @@ class Engine:
         margin = self.options.margin
         for sent in analysis.sentences:
             cands = []
-            for c, f in zip(sent.candidates, sent.features):
+            for c, f in zip(sent.candidates, sent.features, strict=False):
                 prior = self.model.prior(f)
                 if prior + f[0] > margin - _PRUNE_SLACK:
                     cands.append(replace(c, prior=prior))
             for cand, gain in decide(sent.words, cands, self.scorer, margin):
                 first, last = tokens[sent.first + cand.i], tokens[sent.first + cand.j - 1]
                 found = text[first.start : last.end]
-                out.append(Edit(first.start, last.end, found, transfer_case(found, cand.text),
-                                round(gain, 3), cand.source))
+                out.append(
+                    Edit(
+                        first.start,
+                        last.end,
+                        found,
+                        transfer_case(found, cand.text),
+                        round(gain, 3),
+                        cand.source,
+                    )
+                )
         return out
 
     def analyse(self, text: str) -> Analysis:
@@ -178,37 +189,59 @@ class Engine:
         names = _name_words(tokens, spans)
         words_total = sum(1 for t in tokens if t.kind == "word")
         tabled = [table_candidates(tokens[a:b], keys[a:b], text, self.table) for a, b in spans]
-        hits = sum(c.j - c.i for cands in tabled for c in cands
-                   if c.evidence > 0 and c.words != ("the",))
+        hits = sum(
+            c.j - c.i for cands in tabled for c in cands if c.evidence > 0 and c.words != ("the",)
+        )
         evidence = spin_evidence(counts, words_total, hits)
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
         sentences = []
-        for (a, b), cands in zip(spans, tabled):
+        for (a, b), cands in zip(spans, tabled, strict=False):
             sent_words = lm_words[a:b]
             logprobs: Sequence[float] = ()
             if thorough:
                 logprobs = self.scorer.token_logprobs(sent_words)
-                cands = cands + self._open_candidates(text, tokens[a:b], keys[a:b], names,
-                                                      counts, logprobs)
+                cands = cands + self._open_candidates(
+                    text, tokens[a:b], keys[a:b], names, counts, logprobs
+                )
             cands = _drop_blocked(_unique(cands), tokens[a:b], names)
             if not cands:
                 continue
             if not logprobs:
                 logprobs = self.scorer.token_logprobs(sent_words)
             gains = self._local_gains(sent_words, cands)
-            sentences.append(Scored(a, sent_words, cands, self._features(
-                sent_words, cands, gains, logprobs, hit_rate, evidence.a_the_excess,
-                not looks_spun)))
+            sentences.append(
+                Scored(
+                    a,
+                    sent_words,
+                    cands,
+                    self._features(
+                        sent_words,
+                        cands,
+                        gains,
+                        logprobs,
+                        hit_rate,
+                        evidence.a_the_excess,
+                        not looks_spun,
+                    ),
+                )
+            )
         return Analysis(tokens, sentences, evidence, hit_rate)
 
-    def _features(self, words: Sequence[str], cands: Sequence[Candidate], gains: Sequence[float],
-                  logprobs: Sequence[float], hit_rate: float, a_excess: float, quiet: bool
-                  ) -> list[list[float]]:
+    def _features(
+        self,
+        words: Sequence[str],
+        cands: Sequence[Candidate],
+        gains: Sequence[float],
+        logprobs: Sequence[float],
+        hit_rate: float,
+        a_excess: float,
+        quiet: bool,
+    ) -> list[list[float]]:
         # Per start position: number of candidates and the two best gains (keep counts as 0).
         tops: dict[int, list[float]] = {}
-        for c, g in zip(cands, gains):
+        for c, g in zip(cands, gains, strict=False):
             top = tops.setdefault(c.i, [0, 0.0, 0.0])
             top[0] += 1
             if g > top[1]:
@@ -216,12 +249,25 @@ class Engine:
             elif g > top[2]:
                 top[2] = g
         feats = []
-        for c, g in zip(cands, gains):
+        for c, g in zip(cands, gains, strict=False):
             n, best, second = tops[c.i]
             best_other = second if g >= best else best
-            feats.append(candidate_features(
-                c.kind, c.evidence, c.channel, g, words[c.i : c.j], c.words, logprobs[c.i],
-                hit_rate, g - best_other, n - 1, a_excess, quiet))
+            feats.append(
+                candidate_features(
+                    c.kind,
+                    c.evidence,
+                    c.channel,
+                    g,
+                    words[c.i : c.j],
+                    c.words,
+                    logprobs[c.i],
+                    hit_rate,
+                    g - best_other,
+                    n - 1,
+                    a_excess,
+                    quiet,
+                )
+            )
         return feats
 
     def _local_gains(self, words: Sequence[str], cands: Sequence[Candidate]) -> list[float]:
@@ -240,9 +286,15 @@ class Engine:
             gains.append(span(left, c.words, right, eos=True) - keep[(c.i, c.j)])
         return gains
 
-    def _open_candidates(self, text: str, tokens: Sequence[Token], keys: Sequence[str],
-                         names: set[str], counts: Any, logprobs: Sequence[float]
-                         ) -> list[Candidate]:
+    def _open_candidates(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        keys: Sequence[str],
+        names: set[str],
+        counts: Any,
+        logprobs: Sequence[float],
+    ) -> list[Candidate]:
         """Candidates beyond the table: small-word reversals and thesaurus synonyms."""
         opts = self.options
         cands: list[Candidate] = []
@@ -254,8 +306,11 @@ class Engine:
             from .thesaurus import load_thesaurus
 
             thesaurus = load_thesaurus()
-            positions = [k for k in range(len(tokens))
-                         if self._open_word(tokens, keys, k, names) and logprobs[k] < _SURPRISE]
+            positions = [
+                k
+                for k in range(len(tokens))
+                if self._open_word(tokens, keys, k, names) and logprobs[k] < _SURPRISE
+            ]
             cands += thesaurus_candidates(
                 tokens, positions, lambda w: thesaurus.sources_of(w, _THESAURUS_LIMIT)
             )
@@ -273,5 +328,6 @@ class Engine:
 @lru_cache(maxsize=8)
 def get_engine(options: RestoreOptions) -> Engine:
     """The engine for these options (tables and model are loaded once and cached)."""
-    return Engine(_load_tables(options.tables), _load_scorer(options), options,
-                  load_decision_model())
+    return Engine(
+        _load_tables(options.tables), _load_scorer(options), options, load_decision_model()
+    )

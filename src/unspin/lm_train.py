@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import io
-import json
 import os
 import sys
 import time
@@ -31,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import MissingDataError
 from .tokens import lm_sentences
 
 __all__ = ["LMSummary", "train_lm", "iter_corpus_texts", "FORMAT", "main"]
@@ -60,10 +57,8 @@ class LMSummary:
 def iter_corpus_texts(
     paths: Iterable[str | Path] | str | Path, field: str = "text"
 ) -> Iterator[str]:
-    """Yield the texts of .txt files, folders of .txt files, and .jsonl / .jsonl.gz files.
-
-    A .txt file is one text; every line of a .jsonl file is a JSON object whose
-    ``field`` holds one text.
+    """Yield the texts of .txt files, folders, and .jsonl / .jsonl.gz files
+    (read by :func:`unspin.corpus.iter_documents`).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
@@ -71,35 +66,12 @@ def iter_corpus_texts(
     >>> list(iter_corpus_texts([p]))
     ['One.', 'Two.']
     """
+    from .corpus import iter_documents
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(path.rglob("*.txt")):
-                yield child.read_text(encoding="utf-8", errors="replace")
-        elif path.name.endswith((".jsonl", ".jsonl.gz")):
-            yield from _iter_jsonl(path, field)
-        elif path.exists():
-            yield _open_text(path).read()
-        else:
-            raise MissingDataError(f"corpus file {path} does not exist; check the path")
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")  # type: ignore[return-value]
-    return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
-
-
-def _iter_jsonl(path: Path, field: str) -> Iterator[str]:
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            if field not in record:
-                raise ValueError(f"{path}:{number}: no field {field!r} (use field=...)")
-            yield record[field]
+    for doc in iter_documents([Path(p) for p in paths], field=field):
+        yield doc.text
 
 
 class _Corpus:

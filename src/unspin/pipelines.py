@@ -28,8 +28,10 @@ def spin_score(text: str, options: RestoreOptions | None = None, **overrides: An
 
 
 def restore_records(
-    records: Iterable[dict[str, Any]], field: str = "text",
-    options: RestoreOptions | None = None, **overrides: Any,
+    records: Iterable[dict[str, Any]],
+    field: str = "text",
+    options: RestoreOptions | None = None,
+    **overrides: Any,
 ) -> Iterator[dict[str, Any]]:
     """Restore ``field`` of each record; other fields pass through untouched.
 

@@ -128,9 +128,14 @@ class DecisionModel:
                 "version": FORMAT_VERSION,
                 "name": self.name,
                 "features": list(FEATURES),
-                **{name: {"bias": part.bias, "weights": list(part.weights),
-                          "threshold": part.threshold}
-                   for name, part in (("table", self.table), ("other", self.other))},
+                **{
+                    name: {
+                        "bias": part.bias,
+                        "weights": list(part.weights),
+                        "threshold": part.threshold,
+                    }
+                    for name, part in (("table", self.table), ("other", self.other))
+                },
             },
             indent=1,
         )
@@ -153,13 +158,18 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
     for name in ("table", "other"):
         part = data.get(name)
         if not isinstance(part, dict) or len(part.get("weights", ())) != len(FEATURES):
-            raise ModelFormatError(f"{origin}: '{name}' needs bias, {len(FEATURES)} weights "
-                                   "and a threshold")
+            raise ModelFormatError(
+                f"{origin}: '{name}' needs bias, {len(FEATURES)} weights and a threshold"
+            )
         if part["weights"][0] <= 0:
             raise ModelFormatError(f"{origin}: the LM weight of '{name}' must be positive")
-        parts.append(LogisticPart(float(part["bias"]),
-                                  tuple(float(w) for w in part["weights"]),
-                                  float(part["threshold"])))
+        parts.append(
+            LogisticPart(
+                float(part["bias"]),
+                tuple(float(w) for w in part["weights"]),
+                float(part["threshold"]),
+            )
+        )
     return DecisionModel(data["name"], *parts)
 
 

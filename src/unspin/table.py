@@ -177,7 +177,9 @@ def _parse_row(line: str, path: str, lineno: int) -> Entry:
     if not spun.strip() or not original.strip():
         raise TableFormatError(f"{path}, line {lineno}: empty spun or original phrase")
     try:
-        entry = Entry(spun, original, int(count), int(kept), float(p_restore), float(p_channel), source)
+        entry = Entry(
+            spun, original, int(count), int(kept), float(p_restore), float(p_channel), source
+        )
     except ValueError:
         raise TableFormatError(
             f"{path}, line {lineno}: expected whole numbers in count/kept and "
@@ -216,7 +218,9 @@ def load_table(path: str | Path) -> Table:
         with path.open(encoding="utf-8", newline="") as f:
             name, entries = read_entries(f, str(path))
     except UnicodeDecodeError as exc:
-        raise TableFormatError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise TableFormatError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     return Table.from_entries(entries, name)
 
 

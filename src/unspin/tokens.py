@@ -57,8 +57,41 @@ _SENTENCE_END = frozenset(".!?")
 _CLOSERS = "\"'”’)]"
 # Words after which "." does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st sen rep gov gen col lt sgt prof jr sr inc co corp ltd no vs"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "prof",
+        "jr",
+        "sr",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "no",
+        "vs",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
 )
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
@@ -138,9 +171,7 @@ def lm_sentences(text: str) -> list[list[str]]:
     [['the', 'court', "'s", 'order', '.'], ['no', '<num>', 'date', '!']]
     """
     tokens = tokenize(text)
-    return [
-        [lm_token(t) for t in tokens[a:b]] for a, b in sentence_spans(tokens, text)
-    ]
+    return [[lm_token(t) for t in tokens[a:b]] for a, b in sentence_spans(tokens, text)]
 
 
 def lm_token(token: Token) -> str:

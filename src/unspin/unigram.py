@@ -31,6 +31,8 @@ class UnigramScorer:
         """log10 probability of ``words`` under the unigram model."""
         return sum(_log10_freq(w) for w in words)
 
-    def token_logprobs(self, words: Sequence[str], bos: bool = True, eos: bool = True) -> list[float]:
+    def token_logprobs(
+        self, words: Sequence[str], bos: bool = True, eos: bool = True
+    ) -> list[float]:
         """log10 probability of each word (and a neutral end-of-sentence)."""
         return [_log10_freq(w) for w in words] + ([0.0] if eos else [])
