@@ -71,6 +71,8 @@ def test_missing_file_and_bad_table(tmp_path: Path) -> None:
     table.write_text("not a table\n", encoding="utf-8")
     result = runner.invoke(app, ["restore", "-t", str(table)], input="x")
     assert result.exit_code == 1 and "line 1" in result.output
+    result = runner.invoke(app, ["restore", "-t", str(tmp_path / "none.tsv")], input="x")
+    assert result.exit_code == 1 and "unspin learn" in result.output
 
 
 def test_explain_prints_json_lines(small_table: Path) -> None:

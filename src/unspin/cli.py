@@ -305,7 +305,7 @@ def train_lm(
         summary = train(
             iter_corpus_texts(paths, field=field), output, order=order, progress=not quiet
         )
-    except UnspinError as exc:
+    except (UnspinError, ValueError) as exc:
         raise _fail(str(exc)) from None
     if not quiet:
         typer.echo(str(summary), err=True)

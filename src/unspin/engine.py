@@ -86,7 +86,6 @@ class Analysis:
     tokens: list[Token]
     sentences: list[Scored]
     evidence: SpinEvidence
-    doc_rate: float
 
 
 _FUNCTION_ZIPF = 6.3  # observed words this common (the, of, said...) get no thesaurus candidates
@@ -107,11 +106,23 @@ def _unique(cands: Sequence[Candidate]) -> list[Candidate]:
     return list(unique.values())
 
 
+def _open_word(token: Token, key: str) -> bool:
+    """A word the thesaurus may propose originals for: a content word, not a function word."""
+    if token.kind != "word" or token.protected or len(token.text) < 3 or not token.text.isalpha():
+        return False
+    return _zipf(key) < _FUNCTION_ZIPF
+
+
+def _blocked(tokens: Sequence[Token], names: set[str]) -> set[int]:
+    """Positions of names: capitalised inside a sentence here or anywhere in the document."""
+    return {k for k in range(len(tokens)) if tokens[k].text in names or _is_name(tokens, k, 0)}
+
+
 def _drop_blocked(
     cands: Sequence[Candidate], tokens: Sequence[Token], names: set[str]
 ) -> list[Candidate]:
     """Candidates that touch no name (a capitalised word inside a sentence, anywhere)."""
-    blocked = {k for k in range(len(tokens)) if tokens[k].text in names or _is_name(tokens, k, 0)}
+    blocked = _blocked(tokens, names)
     return [c for c in cands if not blocked.intersection(range(c.i, c.j))]
 
 
@@ -160,7 +171,7 @@ class Engine:
         margin = self.options.margin
         for sent in analysis.sentences:
             cands = []
-            for c, f in zip(sent.candidates, sent.features, strict=False):
+            for c, f in zip(sent.candidates, sent.features, strict=True):
                 prior = self.model.prior(f)
                 if prior + f[0] > margin - _PRUNE_SLACK:
                     cands.append(replace(c, prior=prior))
@@ -197,7 +208,7 @@ class Engine:
         looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
         sentences = []
-        for (a, b), cands in zip(spans, tabled, strict=False):
+        for (a, b), cands in zip(spans, tabled, strict=True):
             sent_words = lm_words[a:b]
             logprobs: Sequence[float] = ()
             if thorough:
@@ -227,7 +238,7 @@ class Engine:
                     ),
                 )
             )
-        return Analysis(tokens, sentences, evidence, hit_rate)
+        return Analysis(tokens, sentences, evidence)
 
     def _features(
         self,
@@ -241,7 +252,7 @@ class Engine:
     ) -> list[list[float]]:
         # Per start position: number of candidates and the two best gains (keep counts as 0).
         tops: dict[int, list[float]] = {}
-        for c, g in zip(cands, gains, strict=False):
+        for c, g in zip(cands, gains, strict=True):
             top = tops.setdefault(c.i, [0, 0.0, 0.0])
             top[0] += 1
             if g > top[1]:
@@ -249,7 +260,7 @@ class Engine:
             elif g > top[2]:
                 top[2] = g
         feats = []
-        for c, g in zip(cands, gains, strict=False):
+        for c, g in zip(cands, gains, strict=True):
             n, best, second = tops[c.i]
             best_other = second if g >= best else best
             feats.append(
@@ -306,23 +317,16 @@ class Engine:
             from .thesaurus import load_thesaurus
 
             thesaurus = load_thesaurus()
+            blocked = _blocked(tokens, names)
             positions = [
                 k
                 for k in range(len(tokens))
-                if self._open_word(tokens, keys, k, names) and logprobs[k] < _SURPRISE
+                if k not in blocked and _open_word(tokens[k], keys[k]) and logprobs[k] < _SURPRISE
             ]
             cands += thesaurus_candidates(
                 tokens, positions, lambda w: thesaurus.sources_of(w, _THESAURUS_LIMIT)
             )
         return cands
-
-    @staticmethod
-    def _open_word(tokens: Sequence[Token], keys: Sequence[str], k: int, names: set[str]) -> bool:
-        """A word the thesaurus may propose originals for."""
-        tok = tokens[k]
-        if tok.kind != "word" or tok.protected or len(tok.text) < 3 or not tok.text.isalpha():
-            return False
-        return _zipf(keys[k]) < _FUNCTION_ZIPF
 
 
 @lru_cache(maxsize=8)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import TableFormatError
+from .errors import InputNotFoundError, TableFormatError
 from .tokens import norm, tokenize
 
 __all__ = [
@@ -210,10 +210,14 @@ def read_entries(stream: io.TextIOBase | Iterator[str], path: str) -> tuple[str,
 def load_table(path: str | Path) -> Table:
     """Load and validate a table file.
 
-    Raises FileNotFoundError for a missing file and TableFormatError (with file,
-    line and what was expected) for a malformed one.
+    Raises InputNotFoundError (a FileNotFoundError) for a missing file and
+    TableFormatError (with file, line and what was expected) for a malformed one.
     """
     path = Path(path)
+    if not path.is_file():
+        raise InputNotFoundError(
+            f"table {path} does not exist; build one with 'unspin learn ... --output {path}'"
+        )
     try:
         with path.open(encoding="utf-8", newline="") as f:
             name, entries = read_entries(f, str(path))
