@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     print("table threshold:", file=sys.stderr)
     trials = [
         DecisionModel(NAME, replace(table, threshold=t), replace(other, threshold=off))
-        for t in (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+        for t in (-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 1.0, 2.0, 3.0)
     ]
     model = best_within(sweep(engine, trials, docs), 0.6 * args.max_false)[0]
     # 2. The other candidates' threshold, within the whole budget.

@@ -200,9 +200,14 @@ class Engine:
         names = _name_words(tokens, spans)
         words_total = sum(1 for t in tokens if t.kind == "word")
         tabled = [table_candidates(tokens[a:b], keys[a:b], text, self.table) for a, b in spans]
-        hits = sum(
-            c.j - c.i for cands in tabled for c in cands if c.evidence > 0 and c.words != ("the",)
-        )
+        # Spin evidence: words covered by table phrases that are usually spins *and* whose
+        # restoration the LM prefers here (clean text reads better as it stands).
+        hits = 0
+        for (a, _), cands in zip(spans, tabled, strict=True):
+            strong = [c for c in cands if c.evidence > 0 and c.words != ("the",)]
+            if strong:
+                gains = self._local_gains(lm_words[a : a + max(c.j for c in strong) + 2], strong)
+                hits += sum(c.j - c.i for c, g in zip(strong, gains, strict=True) if g > 0)
         evidence = spin_evidence(counts, words_total, hits)
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
