@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import sys
 from dataclasses import replace
@@ -31,7 +32,10 @@ from unspin.scoring import DEFAULT_MODEL, FEATURES, DecisionModel, LogisticPart
 from unspin.tokens import phrase_key_words
 
 NAME = "wiki-synthetic-2026.11"
-WIKI = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "wikipedia_en.jsonl.gz"
+WIKI = (
+    Path(os.environ.get("CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+    / "wikipedia_en.jsonl.gz"
+)
 
 
 def held_out_chunks(count: int, seed: int, skip_articles: int = 5000) -> list[str]:
