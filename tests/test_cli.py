@@ -118,3 +118,11 @@ def test_real_subprocess_through_stdin(small_table: Path) -> None:
     assert (
         proc.stdout.decode() == "The lawsuit was filed in federal court according to the rules.\n"
     )
+
+
+def test_margin_makes_restoration_more_cautious(small_table: Path) -> None:
+    args = ["restore", "-t", str(small_table), "--table-only"]
+    bold = runner.invoke(app, args, input=SPUN)
+    cautious = runner.invoke(app, [*args, "--margin", "50"], input=SPUN)
+    assert bold.stdout != SPUN
+    assert cautious.stdout == SPUN

@@ -33,6 +33,10 @@ NoLmOpt = Annotated[
     bool, typer.Option("--no-lm", help="Decide with word frequencies only (faster, weaker).")
 ]
 NoThesOpt = Annotated[bool, typer.Option("--no-thesaurus", help="Propose no thesaurus synonyms.")]
+MarginOpt = Annotated[
+    float,
+    typer.Option("--margin", help="Extra log10 evidence every change needs (positive: safer)."),
+]
 TableOnlyOpt = Annotated[
     bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")
 ]
@@ -45,6 +49,7 @@ def make_options(
     no_lm: bool,
     no_thesaurus: bool,
     table_only: bool = False,
+    margin: float = 0.0,
 ) -> RestoreOptions:
     """The one place where flags become restore options."""
     return RestoreOptions(
@@ -53,6 +58,7 @@ def make_options(
         use_lm=not no_lm,
         thesaurus=not no_thesaurus,
         thorough=False if table_only else None,
+        margin=margin,
     )
 
 
@@ -135,12 +141,13 @@ def restore(
     no_lm: NoLmOpt = False,
     no_thesaurus: NoThesOpt = False,
     table_only: TableOnlyOpt = False,
+    margin: MarginOpt = 0.0,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place."""
     from .restore import restore as restore_text
 
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
         raise _fail("several files need --output-dir DIR or --in-place", 2)
@@ -184,12 +191,13 @@ def explain(
     no_lm: NoLmOpt = False,
     no_thesaurus: NoThesOpt = False,
     table_only: TableOnlyOpt = False,
+    margin: MarginOpt = 0.0,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Print each edit restore would make, as JSON lines (offsets are character offsets)."""
     from .restore import restore_and_explain
 
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin)
     try:
         result = restore_and_explain(_read(file, encoding), options)
     except UnspinError as exc:

@@ -10,7 +10,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+
+from .scoring import _zipf
 
 __all__ = ["SpinEvidence", "spin_evidence", "reversal_prior"]
 
@@ -24,13 +25,6 @@ class SpinEvidence:
     hit_rate: float
     a_the_excess: float
     spin: float
-
-
-@lru_cache(maxsize=4096)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
 
 
 def _excess(counts: Counter[str], observed: str, alternative: str) -> float:
