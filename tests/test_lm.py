@@ -151,3 +151,13 @@ def test_iter_corpus_texts(tmp_path: Path) -> None:
 def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="empty"):
         train_lm([""], tmp_path / "x.arpa")
+
+
+def test_gzipped_models_are_byte_reproducible(tmp_path: Path) -> None:
+    texts = ["The cat sat on the mat.", "The dog sat on the rug."]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = tmp_path / "a" / "m.arpa.gz", tmp_path / "b" / "m.arpa.gz"
+    train_lm(texts, a, prune=(0,))
+    train_lm(texts, b, prune=(0,))
+    assert a.read_bytes() == b.read_bytes()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import os
 import sys
 import time
@@ -259,16 +260,23 @@ def _arpa_lines(table: _Table, words: np.ndarray, highest: bool) -> Iterator[str
         yield f"{p:.5f}\t{t}\t{b:.5f}\n" if b else f"{p:.5f}\t{t}\n"
 
 
+def _open_output(path: Path, gz: bool) -> io.TextIOWrapper:
+    """A text file for writing; gzip without a name or time stamp, so rebuilds are
+    byte-identical."""
+    raw = open(path, "wb")  # noqa: SIM115
+    if gz:
+        raw = gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+
+
 def _write_arpa(
     tables: list[_Table], words: list[str], output: Path, header: Sequence[str]
 ) -> None:
     """Write the ARPA file (gzip when ``output`` ends in .gz) atomically."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
-    opener = gzip.open if output.suffix == ".gz" else open
     vocab = np.array(words, dtype=object)
-    kwargs = {"compresslevel": 9} if output.suffix == ".gz" else {}
-    with opener(partial, "wt", encoding="utf-8", newline="\n", **kwargs) as out:  # type: ignore[operator]
+    with _open_output(partial, gz=output.suffix == ".gz") as out:
         out.writelines(f"# {line}\n" for line in header)
         out.write("\n\\data\\\n")
         for k, table in enumerate(tables, 1):
