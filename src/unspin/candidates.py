@@ -29,7 +29,8 @@ class Candidate:
     kind: str  # table | reversal | thesaurus
     source: str
     evidence: float = 0.0  # table: log-odds of p_restore; thesaurus: rank; reversal: prior
-    channel: float = 0.0  # table: P(spun | original), the spinner's channel probability
+    # table: P(spun | original), the spinner's channel probability; thesaurus: source flags
+    channel: float = 0.0
     prior: float = 0.0  # set by the decision model
 
 
@@ -120,15 +121,17 @@ def reversal_candidates(
 def thesaurus_candidates(
     tokens: Sequence[Token],
     positions: Sequence[int],
-    sources_of: Callable[[str], Sequence[str]],
+    sources_of: Callable[[str], Sequence[tuple[str, int]]],
 ) -> list[Candidate]:
     """Thesaurus synonyms the observed word may be a spin of, at the given positions."""
     out: list[Candidate] = []
     for i in positions:
         tok = tokens[i]
         observed = norm(tok.text)
-        for rank, source in enumerate(sources_of(observed)):
+        for rank, (source, flags) in enumerate(sources_of(observed)):
             words = phrase_key_words(source)
             if words and words != (observed,):
-                out.append(Candidate(i, i + 1, words, source, "thesaurus", "thesaurus", rank))
+                out.append(
+                    Candidate(i, i + 1, words, source, "thesaurus", "thesaurus", rank, flags)
+                )
     return out

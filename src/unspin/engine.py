@@ -329,7 +329,7 @@ class Engine:
                 if k not in blocked and _open_word(tokens[k], keys[k]) and logprobs[k] < _SURPRISE
             ]
             cands += thesaurus_candidates(
-                tokens, positions, lambda w: thesaurus.sources_of(w, _THESAURUS_LIMIT)
+                tokens, positions, lambda w: thesaurus.sources_with_flags(w, _THESAURUS_LIMIT)
             )
         return cands
 

@@ -34,6 +34,8 @@ FEATURES = (
     "reversal_prior",
     "is_thesaurus",
     "thesaurus_log_rank",
+    "thesaurus_spinner_way",  # the original's Moby entry lists the observed word
+    "thesaurus_wordnet",  # WordNet links the two
     "zipf_drop",
     "observed_logprob",
     "doc_rate",  # share of the document's words covered by table phrases
@@ -78,6 +80,8 @@ def candidate_features(
         evidence if rev else 0.0,
         float(source == "thesaurus"),
         math.log1p(evidence) if source == "thesaurus" else 0.0,
+        float(source == "thesaurus" and int(channel) & 1 > 0),
+        float(source == "thesaurus" and int(channel) & 4 > 0),
         max(-4.0, min(4.0, zipf_drop)),
         max(-8.0, observed_logprob),
         doc_rate,

@@ -51,6 +51,7 @@ class Thesaurus:
         self._rows = rows
         self.name = name
         self.origin = origin
+        self.sources_with_flags = lru_cache(maxsize=65536)(self._sources_with_flags)
         self.sources_of = lru_cache(maxsize=65536)(self._sources_of)  # type: ignore[method-assign]
 
     @classmethod
@@ -103,6 +104,15 @@ class Thesaurus:
         The entry of the word as it stands comes first (its candidates as stored), then the
         entries of its lemmas with candidates inflected by each reading (VBD and VBN, ...).
         """
+        return [form for form, _ in self._sources_with_flags(word, limit)]
+
+    def _sources_with_flags(self, word: str, limit: int | None = None) -> list[tuple[str, int]]:
+        """:meth:`sources_of` with each candidate's source flags (Moby directions, WordNet).
+
+        >>> th = Thesaurus.from_lines(["#unspin-thesaurus\\t1\\tname=x", "annals\\trecords\\t5"])
+        >>> th.sources_with_flags("annals")
+        [('records', 5)]
+        """
         from .inflect import inflect, lemmas, tags_of
 
         low = word.lower()
@@ -111,15 +121,15 @@ class Thesaurus:
             tags = tags_of(low, lemma, upos)
             if tags:
                 plan.append((lemma, tags))
-        out: list[str] = []
+        out: list[tuple[str, int]] = []
         seen = {low}
         for key, tags in plan:
-            for cand, _ in self.entry(key):
+            for cand, flags in self.entry(key):
                 forms = [inflect(cand, t, strict=True) for t in tags] if tags else [cand]
                 for form in forms:
                     if form and form not in seen:
                         seen.add(form)
-                        out.append(form)
+                        out.append((form, flags))
                         if limit is not None and len(out) >= limit:
                             return out
         return out
