@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .tokens import Token, norm, sentence_spans, tokenize
+from .tokens import OPENERS, Token, norm, sentence_spans, tokenize
 
 __all__ = [
     "Sentence",
@@ -33,7 +33,6 @@ __all__ = [
 
 MAX_PHRASE = 4
 _STRAIGHT = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
-_OPENERS = frozenset("\"'“‘([—–-:")
 # Anchors that make a poor left/right context for a bare insertion ("court docket in").
 _WEAK = frozenset(
     [
@@ -159,7 +158,7 @@ def word_blocks(a: str, b: str) -> list[tuple[int, int, int, int]]:
 def _initial(tokens: tuple[Token, ...], i: int) -> bool:
     """True when token i starts its sentence (possibly after an opening quote)."""
     j = i - 1
-    while j >= 0 and tokens[j].text in _OPENERS:
+    while j >= 0 and tokens[j].text in OPENERS:
         j -= 1
     return j < 0
 

@@ -25,6 +25,7 @@ __all__ = [
     "is_fixed_case",
     "lm_token",
     "phrase_key_words",
+    "OPENERS",
 ]
 
 
@@ -54,6 +55,8 @@ _PROTECTED_RE = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#][\w.-]+|<[^<>\n]{0,500}>|&#?\w+;|\w*_\w*"
 )
 _SENTENCE_END = frozenset(".!?")
+#: Tokens after which a capital still starts a sentence (quotes, brackets, dashes, colon).
+OPENERS = frozenset("\"'“‘(—–-:[")
 _CLOSERS = "\"'”’)]"
 # Words after which "." does not end a sentence.
 _ABBREVIATIONS = frozenset(
