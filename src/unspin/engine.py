@@ -14,7 +14,7 @@ from .detect import SpinEvidence, reversal_prior, spin_evidence, word_counts
 from .options import RestoreOptions
 from .scoring import DecisionModel, _zipf, candidate_features, load_decision_model
 from .table import Table, bundled_table, load_table
-from .tokens import Token, lm_token, norm, sentence_spans, tokenize, transfer_case
+from .tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
 __all__ = ["Edit", "Engine", "get_engine"]
 
@@ -30,9 +30,6 @@ class Edit(NamedTuple):
     source: str
 
 
-_OPENERS = frozenset("\"'“‘(—–-:[")
-
-
 def _is_name(tokens: Sequence[Token], i: int, first: int) -> bool:
     """A capitalised word inside a sentence (a name, a title word): left alone."""
     text = tokens[i].text
@@ -40,7 +37,7 @@ def _is_name(tokens: Sequence[Token], i: int, first: int) -> bool:
         return False
     if i == first:
         return False
-    return tokens[i - 1].text not in _OPENERS
+    return tokens[i - 1].text not in OPENERS
 
 
 def _all_caps_run(tokens: Sequence[Token], i: int) -> bool:
@@ -202,12 +199,14 @@ class Engine:
         tabled = [table_candidates(tokens[a:b], keys[a:b], text, self.table) for a, b in spans]
         # Spin evidence: words covered by table phrases that are usually spins *and* whose
         # restoration the LM prefers here (clean text reads better as it stands).
+        # The gains are kept for the decisions below, not computed twice.
+        known: dict[tuple[int, Candidate], float] = {}  # (sentence start, candidate)
         hits = 0
-        for (a, _), cands in zip(spans, tabled, strict=True):
+        for (a, b), cands in zip(spans, tabled, strict=True):
             strong = [c for c in cands if c.evidence > 0 and c.words != ("the",)]
-            if strong:
-                gains = self._local_gains(lm_words[a : a + max(c.j for c in strong) + 2], strong)
-                hits += sum(c.j - c.i for c, g in zip(strong, gains, strict=True) if g > 0)
+            gains = self._local_gains(lm_words[a:b], strong)
+            known.update(zip([(a, c) for c in strong], gains, strict=True))
+            hits += sum(c.j - c.i for c, g in zip(strong, gains, strict=True) if g > 0)
         evidence = spin_evidence(counts, words_total, hits)
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
@@ -226,7 +225,10 @@ class Engine:
                 continue
             if not logprobs:
                 logprobs = self.scorer.token_logprobs(sent_words)
-            gains = self._local_gains(sent_words, cands)
+            fresh = [c for c in cands if (a, c) not in known]
+            gains_fresh = self._local_gains(sent_words, fresh)
+            known.update(zip([(a, c) for c in fresh], gains_fresh, strict=True))
+            gains = [known[(a, c)] for c in cands]
             sentences.append(
                 Scored(
                     a,
