@@ -22,7 +22,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
-from bench.metrics import error_reduction, false_changes, fraction_undone, words
+from bench.metrics import error_reduction, false_change_rate, fraction_undone, words
 from unspin import Edit, RestoreOptions, apply_edits, restore, restore_and_explain
 from unspin.tokens import sentence_spans, tokenize
 
@@ -84,12 +84,11 @@ def evaluate_seeds(options: RestoreOptions) -> dict[str, float]:
             restored = apply_edits(spun[a:b], inside)
             reductions.append(error_reduction(spun[a:b], restored, by_sentence[spun[a:b]]))
     clean = [_seed("001"), _seed("003")]
-    false = sum(false_changes(c, restore(c, options)) for c in clean)
     return {
         "errors_before": sum(b for b, _ in reductions),
         "errors_after": sum(a for _, a in reductions),
         "undone": round(fraction_undone(reductions), 4),
-        "false_per_1000": round(1000 * false / sum(len(words(c)) for c in clean), 3),
+        "false_per_1000": round(false_change_rate((c, restore(c, options)) for c in clean), 3),
     }
 
 
@@ -100,17 +99,13 @@ def replace_offsets(edit: Edit, shift: int) -> Edit:
 
 def evaluate(pairs: list[tuple[str, str]], options: RestoreOptions) -> dict[str, float]:
     """Error reduction of restoring each spun text, and false changes on its original."""
-    reductions, false, clean_words = [], 0, 0
-    for spun, original in pairs:
-        reductions.append(error_reduction(spun, restore(spun, options), original))
-        false += false_changes(original, restore(original, options))
-        clean_words += len(words(original))
+    reductions = [error_reduction(s, restore(s, options), o) for s, o in pairs]
     before = sum(b for b, _ in reductions)
     return {
         "errors_before": before,
         "errors_after": sum(a for _, a in reductions),
         "undone": round(fraction_undone(reductions), 4),
-        "false_per_1000": round(1000 * false / max(clean_words, 1), 3),
+        "false_per_1000": round(false_change_rate((o, restore(o, options)) for _, o in pairs), 3),
     }
 
 
@@ -142,8 +137,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--table", type=Path, action="append", default=[])
     parser.add_argument("--rate", type=float, default=0.3)
     parser.add_argument("--styles", default="A,B")
-    parser.add_argument("--max-synonyms", type=int, default=6,
-                        help="synonyms per word the simulated spinner picks from")
+    parser.add_argument(
+        "--max-synonyms",
+        type=int,
+        default=6,
+        help="synonyms per word the simulated spinner picks from",
+    )
     args = parser.parse_args(argv)
     options = RestoreOptions(tables=tuple(args.table))
     report: dict[str, object] = {"seeds_000_vs_001": evaluate_seeds(options)}

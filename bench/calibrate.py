@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.make_pairs import chunks
-from bench.metrics import error_reduction, false_changes, fraction_undone, words
+from bench.metrics import error_reduction, false_change_rate, fraction_undone
 from bench.spinner import Spinner
 from unspin.engine import Analysis, Engine, _load_scorer, _load_tables
 from unspin.options import RestoreOptions
@@ -99,12 +99,14 @@ def sweep(engine: Engine, models: list[DecisionModel], docs: list[tuple]) -> lis
     out = []
     for model in models:
         eng = replace(engine, model=model)
-        reds, false, clean_words = [], 0, 0
-        for clean, spun, a_spun, a_clean in docs:
-            reds.append(error_reduction(spun, restore_with(eng, spun, a_spun), clean))
-            false += false_changes(clean, restore_with(eng, clean, a_clean))
-            clean_words += len(words(clean))
-        out.append((model, fraction_undone(reds), 1000 * false / clean_words))
+        reds = [
+            error_reduction(spun, restore_with(eng, spun, a_spun), clean)
+            for clean, spun, a_spun, _ in docs
+        ]
+        false = false_change_rate(
+            (clean, restore_with(eng, clean, a_clean)) for clean, _, _, a_clean in docs
+        )
+        out.append((model, fraction_undone(reds), false))
         print(
             f"  table {model.table.threshold:5.2f} other {model.other.threshold:5.2f}: "
             f"undone {out[-1][1]:.3f}  false/1000 {out[-1][2]:.2f}",
@@ -151,9 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     # Half the documents are spun with the dictionary half the bundled table learned from
     # (a spinner unspin has seen, as after `unspin learn`), half with the other (unseen).
     spinners = [
-        Spinner.from_moby(
-            rate=0.3, seed=args.seed, style=s, part=p, max_synonyms=args.max_synonyms
-        )
+        Spinner.from_moby(rate=0.3, seed=args.seed, style=s, part=p, max_synonyms=args.max_synonyms)
         for p in (0, 1)
         for s in "AB"
     ]
