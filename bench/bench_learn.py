@@ -24,12 +24,17 @@ REUTERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "re
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def build_pile(total: int, seed: int, rate: float) -> tuple[Path, Counter]:
-    """Write (or reuse) the pile; returns its path and the spinner's true (spun, original) pairs."""
+def spinners(seed: int, rate: float, fixed: bool) -> list:
+    """The pile's two spinners (styles A and B); unseen stories are spun by the same ones."""
     from bench.spinner import Spinner
 
+    return [Spinner.from_moby(rate=rate, seed=seed, style=s, fixed=fixed) for s in ("A", "B")]
+
+
+def build_pile(total: int, seed: int, rate: float, fixed: bool) -> tuple[Path, Counter]:
+    """Write (or reuse) the pile; returns its path and the spinner's true (spun, original) pairs."""
     OUT.mkdir(parents=True, exist_ok=True)
-    pile = OUT / f"learn_pile_{total}_{seed}_{rate}.jsonl"
+    pile = OUT / f"learn_pile_{total}_{seed}_{rate}{'_fixed' if fixed else ''}.jsonl"
     truth_path = pile.with_suffix(".truth.json")
     if pile.exists() and truth_path.exists():
         truth = Counter(
@@ -43,14 +48,13 @@ def build_pile(total: int, seed: int, rate: float) -> tuple[Path, Counter]:
     n_orig = int(total * 0.45)
     n_unrelated = total - n_orig - int(n_orig * 2 / 3)
     originals, unrelated = docs[:n_orig], docs[n_orig : n_orig + n_unrelated]
-    spinners = {s: Spinner.from_moby(rate=rate, seed=seed, style=s) for s in ("A", "B")}
+    spin_a, spin_b = spinners(seed, rate, fixed)
     rows: list[dict] = []
     truth: Counter = Counter()
     for k, doc in enumerate(originals):
         rows.append({"id": f"clean-{doc['id']}", "text": doc["text"]})
         if k % 3 != 2:
-            style = "A" if k % 2 else "B"
-            spun, subs = spinners[style].spin_with_log(doc["text"])
+            spun, subs = (spin_a if k % 2 else spin_b).spin_with_log(doc["text"])
             rows.append({"id": f"spun-{doc['id']}", "text": spun})
             for sub in subs:
                 truth[sub.replacement.lower(), sub.found.lower()] += 1
@@ -73,21 +77,22 @@ def held_out(total: int, seed: int, count: int) -> list[str]:
     return [d["text"] for d in docs[used:] if len(d["text"].split()) >= 120][:count]
 
 
-def restore_report(table: Path, seed: int, rate: float, count: int, total: int) -> dict:
+def restore_report(
+    table: Path, seed: int, rate: float, count: int, total: int, fixed: bool
+) -> dict:
     """Restore unseen spun stories with the learned table: same newswire and Wikipedia."""
     from bench.bench_restore import evaluate
     from bench.calibrate import held_out_chunks
-    from bench.spinner import Spinner
     from unspin import RestoreOptions
 
     options = RestoreOptions(tables=(table,))
-    spinners = [Spinner.from_moby(rate=rate, seed=seed + 100, style=s) for s in ("A", "B")]
+    spin = spinners(seed, rate, fixed)
     out = {}
     for name, texts in (
         ("reuters_unseen", held_out(total, seed, count)),
         ("wikipedia_other_source", held_out_chunks(count, seed)),
     ):
-        pairs = [(spinners[k % 2].spin(t), t) for k, t in enumerate(texts)]
+        pairs = [(spin[k % 2].spin(t), t) for k, t in enumerate(texts)]
         out[name] = evaluate(pairs, options)
     return out
 
@@ -105,14 +110,21 @@ def main(argv: list[str] | None = None) -> None:
         default=0,
         help="also restore this many unseen spun stories with the learned table",
     )
+    parser.add_argument(
+        "--free-choice",
+        action="store_true",
+        help="the simulated spinner picks a new synonym at every occurrence (default: one "
+        "fixed synonym per word, like a real spinner's dictionary)",
+    )
     args = parser.parse_args(argv)
+    fixed = not args.free_choice
     if not REUTERS.exists():
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
 
     from unspin.learn import learn, table_comments
     from unspin.table import write_table
 
-    pile, truth = build_pile(args.docs, args.seed, args.rate)
+    pile, truth = build_pile(args.docs, args.seed, args.rate, fixed)
     started = time.perf_counter()
     result = learn([pile], progress=True, min_count=args.min_count)
     seconds = time.perf_counter() - started
@@ -137,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     if args.restore:
         report["restore"] = restore_report(
-            args.output, args.seed, args.rate, args.restore, args.docs
+            args.output, args.seed, args.rate, args.restore, args.docs, fixed
         )
     print(result.summary.format(), file=sys.stderr)
     print(json.dumps(report, indent=1))

@@ -143,6 +143,12 @@ def main(argv: list[str] | None = None) -> None:
         default=6,
         help="synonyms per word the simulated spinner picks from",
     )
+    parser.add_argument(
+        "--free-choice",
+        action="store_true",
+        help="the simulated spinner picks a new synonym at every occurrence (default: one "
+        "fixed synonym per word, like a real spinner's dictionary)",
+    )
     args = parser.parse_args(argv)
     options = RestoreOptions(tables=tuple(args.table))
     report: dict[str, object] = {"seeds_000_vs_001": evaluate_seeds(options)}
@@ -154,7 +160,12 @@ def main(argv: list[str] | None = None) -> None:
         stories = list(reuters_stories(args.skip, args.stories))
         for style in args.styles.split(","):
             spinner = Spinner.from_moby(
-                rate=args.rate, seed=7, style=style, part=1, max_synonyms=args.max_synonyms
+                rate=args.rate,
+                seed=7,
+                style=style,
+                part=1,
+                max_synonyms=args.max_synonyms,
+                fixed=not args.free_choice,
             )
             pairs = [(spinner.spin(s), s) for s in stories]
             report[f"reuters_style_{style}"] = evaluate(pairs, options)

@@ -145,6 +145,12 @@ def main(argv: list[str] | None = None) -> None:
         help="synonyms per word the simulated spinner picks from (2 was tried, to mimic "
         "spinners with a fixed dictionary; it did no better on the seeds)",
     )
+    parser.add_argument(
+        "--free-choice",
+        action="store_true",
+        help="let the simulated spinner pick a new synonym at every occurrence (default: one "
+        "fixed synonym per word, as real spinners' dictionaries do)",
+    )
     args = parser.parse_args(argv)
     options = RestoreOptions()
     # The analysis does not depend on the decision model: start from the hand-set one.
@@ -153,7 +159,14 @@ def main(argv: list[str] | None = None) -> None:
     # Half the documents are spun with the dictionary half the bundled table learned from
     # (a spinner unspin has seen, as after `unspin learn`), half with the other (unseen).
     spinners = [
-        Spinner.from_moby(rate=0.3, seed=args.seed, style=s, part=p, max_synonyms=args.max_synonyms)
+        Spinner.from_moby(
+            rate=0.3,
+            seed=args.seed,
+            style=s,
+            part=p,
+            max_synonyms=args.max_synonyms,
+            fixed=not args.free_choice,
+        )
         for p in (0, 1)
         for s in "AB"
     ]
@@ -162,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
         spun, spans = spun_spans(clean, spinners[n % 4])
         a_spun, a_clean = engine.analyse(spun), engine.analyse(clean)
         for analysis, sp in ((a_spun, spans), (a_clean, {})):
+            if analysis.evidence.spin < options.min_spin:
+                continue  # the engine leaves such documents alone: nothing to decide
             r, lab = labelled(analysis, sp)
             rows += r
             labels += lab

@@ -144,6 +144,7 @@ class Spinner:
         max_synonyms: int | None = None,
         spin_quotes: bool = False,
         max_phrase: int = 4,
+        fixed: bool = False,
     ) -> None:
         if style not in STYLES:
             raise ValueError(f"unknown spinner style {style!r}; use one of {sorted(STYLES)}")
@@ -157,6 +158,7 @@ class Spinner:
         self.max_synonyms = max_synonyms
         self.spin_quotes = spin_quotes
         self.max_phrase = max_phrase
+        self.fixed = fixed
         self._cache: dict[str, list[str]] = {}
 
     @classmethod
@@ -227,8 +229,10 @@ class Spinner:
             return None, 1
         if options and (not word or rng.random() < self.style.phrase_first):
             key, n = options[0]
-            return self._make(tokens, i, n, text, self._pick(self.synonyms(key), rng), "phrase"), n
-        return self._make(tokens, i, 1, text, self._pick(word, rng), "word"), 1
+            pick = self._pick(self.synonyms(key), rng, key)
+            return self._make(tokens, i, n, text, pick, "phrase"), n
+        pick = self._pick(word, rng, tokens[i].text.lower())
+        return self._make(tokens, i, 1, text, pick, "word"), 1
 
     def _word_options(self, word: str, after_aux: bool = False) -> list[str]:
         """Synonyms for one word, inflected like it; empty when it is not eligible.
@@ -248,9 +252,12 @@ class Spinner:
         inflected = (_inflect(s, upos, tag) for s in found)
         return [s for s in inflected if s and s != word]
 
-    def _pick(self, candidates: list[str], rng: random.Random) -> str:
-        """One synonym, multi-word ones weighted by the style."""
+    def _pick(self, candidates: list[str], rng: random.Random, key: str) -> str:
+        """One synonym, multi-word ones weighted by the style; a ``fixed`` spinner always
+        picks the same one for ``key``, like a spinner with a one-synonym dictionary."""
         weights = [self.style.multiword_weight if " " in c else 1.0 for c in candidates]
+        if self.fixed:
+            rng = random.Random(f"{self.seed}:{key}")
         return rng.choices(candidates, weights)[0]
 
     @staticmethod

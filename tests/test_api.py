@@ -101,3 +101,13 @@ def test_version_and_signature() -> None:
     sig = unspin.signature()
     assert sig.startswith(f"unspin:{unspin.__version__}|table:")
     assert "lm:" in sig
+
+
+def test_documents_that_look_clean_come_back_unchanged(small_table: Path) -> None:
+    clean = next((Path(__file__).parents[1] / "seeds").glob("003_*.txt")).read_text("utf-8")
+    text = clean + "\nThe papers were filed in keeping with the rules.\n"
+    opts = fast(small_table)
+    assert restore_and_explain(text, opts).edits == ()
+    # The same phrase is restored once the gate is opened, or in a short spun snippet.
+    assert "according to the rules" in restore(text, opts, min_spin=0.0)
+    assert restore("Filed in keeping with the rules.", opts) == "Filed according to the rules."

@@ -176,6 +176,17 @@ def test_part_split_gives_disjoint_links() -> None:
     assert s0 and s1 and not set(s0) & set(s1) and len(s0) + len(s1) == 40
 
 
+def test_fixed_spinner_keeps_one_synonym_per_word() -> None:
+    stop = {"stop": ["cease", "halt", "quit", "end"]}
+    texts = [f"Story {k}: they stop here." for k in range(12)]
+
+    def picks(spinner: Spinner) -> set[str]:
+        return {spinner.spin(t).split()[3] for t in texts}
+
+    assert len(picks(Spinner(stop, rate=1.0, style="plain", fixed=True))) == 1
+    assert len(picks(Spinner(stop, rate=1.0, style="plain"))) > 1
+
+
 def test_bad_options_are_refused() -> None:
     with pytest.raises(ValueError, match="style"):
         Spinner(TINY, style="C")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from unspin.detect import spin_evidence
+from unspin.engine import get_engine
 from unspin.errors import ModelFormatError
+from unspin.options import RestoreOptions
 from unspin.scoring import FEATURES, load_decision_model, parse_decision_model
 
 
@@ -59,3 +62,20 @@ def test_spin_evidence_separates_spun_from_clean() -> None:
     tabled = spin_evidence(Counter({"the": 60, "a": 20}), 1000, 40.0)
     assert clean.spin < 0.5 <= swapped.spin
     assert tabled.spin >= 0.5
+
+
+def test_document_features_sum_the_same_swap_elsewhere(small_table: Path) -> None:
+    engine = get_engine(RestoreOptions(tables=(small_table,), thorough=False))
+    text = "The court docket ruled. A court docket met today. The court docket sat."
+    rows = [
+        f
+        for s in engine.analyse(text).sentences
+        for c, f in zip(s.candidates, s.features, strict=True)
+        if c.words == ("court",)
+    ]
+    repeats, elsewhere = FEATURES.index("pair_repeats"), FEATURES.index("pair_gain_elsewhere")
+    assert len(rows) == 3
+    total = sum(f[0] for f in rows)
+    for f in rows:
+        assert f[repeats] == pytest.approx(math.log1p(2))
+        assert f[elsewhere] == pytest.approx(max(-10.0, min(10.0, total - f[0])))

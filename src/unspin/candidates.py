@@ -118,6 +118,21 @@ def reversal_candidates(
     return out
 
 
+def is_abbreviation(short: str, long: str) -> bool:
+    """Whether ``short`` is written as an abbreviation of ``long`` (same first letter, its
+    letters in order): house style, not a spin, so it is never "restored".
+
+    >>> is_abbreviation("pct", "percent"), is_abbreviation("mln", "million")
+    (True, True)
+    >>> is_abbreviation("big", "large")
+    False
+    """
+    if len(short) >= len(long) or short[:1] != long[:1]:
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def thesaurus_candidates(
     tokens: Sequence[Token],
     positions: Sequence[int],
@@ -130,7 +145,7 @@ def thesaurus_candidates(
         observed = norm(tok.text)
         for rank, (source, flags) in enumerate(sources_of(observed)):
             words = phrase_key_words(source)
-            if words and words != (observed,):
+            if words and words != (observed,) and not is_abbreviation(observed, source):
                 out.append(
                     Candidate(i, i + 1, words, source, "thesaurus", "thesaurus", rank, flags)
                 )

@@ -37,6 +37,16 @@ MarginOpt = Annotated[
     float,
     typer.Option("--margin", help="Extra log10 evidence every change needs (positive: safer)."),
 ]
+MinSpinOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-spin",
+        min=0.0,
+        max=1.0,
+        help="Leave documents whose spin estimate (see `unspin score`) is below this "
+        "unchanged; 0 restores every document.",
+    ),
+]
 TableOnlyOpt = Annotated[
     bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")
 ]
@@ -50,6 +60,7 @@ def make_options(
     no_thesaurus: bool,
     table_only: bool = False,
     margin: float = 0.0,
+    min_spin: float = 0.5,
 ) -> RestoreOptions:
     """The one place where flags become restore options."""
     return RestoreOptions(
@@ -59,6 +70,7 @@ def make_options(
         thesaurus=not no_thesaurus,
         thorough=False if table_only else None,
         margin=margin,
+        min_spin=min_spin,
     )
 
 
@@ -142,12 +154,13 @@ def restore(
     no_thesaurus: NoThesOpt = False,
     table_only: TableOnlyOpt = False,
     margin: MarginOpt = 0.0,
+    min_spin: MinSpinOpt = 0.5,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place."""
     from .restore import restore as restore_text
 
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
         raise _fail("several files need --output-dir DIR or --in-place", 2)
@@ -192,12 +205,13 @@ def explain(
     no_thesaurus: NoThesOpt = False,
     table_only: TableOnlyOpt = False,
     margin: MarginOpt = 0.0,
+    min_spin: MinSpinOpt = 0.5,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Print each edit restore would make, as JSON lines (offsets are character offsets)."""
     from .restore import restore_and_explain
 
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
     try:
         result = restore_and_explain(_read(file, encoding), options)
     except UnspinError as exc:

@@ -57,7 +57,7 @@ def reversal_prior(counts: Counter[str], observed: str, target: str) -> float:
 # which a document counts as spun (estimate 0.5). Below them clean news lies (95% of
 # Reuters stories have a table share under 0.012 and no excess), spun copies above.
 HIT_RATE_AT_HALF = 0.012
-A_EXCESS_AT_HALF = 0.3
+A_EXCESS_AT_HALF = 0.45
 
 
 def spin_evidence(counts: Counter[str], words: int, table_hits: float) -> SpinEvidence:

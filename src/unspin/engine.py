@@ -133,6 +133,18 @@ def _name_words(tokens: Sequence[Token], sentences: Sequence[tuple[int, int]]) -
     return names
 
 
+def _pair_totals(pending: Sequence[tuple]) -> dict[tuple, tuple[int, float]]:
+    """For each (observed words, candidate words) pair: how often the document offers it
+    and the sum of its LM gains there (a spinner swaps a word the same way every time)."""
+    totals: dict[tuple, tuple[int, float]] = {}
+    for _, words, cands, gains, _ in pending:
+        for c, g in zip(cands, gains, strict=True):
+            key = (tuple(words[c.i : c.j]), c.words)
+            n, total = totals.get(key, (0, 0.0))
+            totals[key] = (n + 1, total + g)
+    return totals
+
+
 @dataclass
 class Engine:
     """A loaded table, scorer and decision model, with the options that steer decisions."""
@@ -166,6 +178,8 @@ class Engine:
         tokens = analysis.tokens
         out: list[Edit] = []
         margin = self.options.margin
+        if analysis.evidence.spin < self.options.min_spin:
+            return out
         for sent in analysis.sentences:
             cands = []
             for c, f in zip(sent.candidates, sent.features, strict=True):
@@ -211,7 +225,7 @@ class Engine:
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
-        sentences = []
+        pending = []
         for (a, b), cands in zip(spans, tabled, strict=True):
             sent_words = lm_words[a:b]
             logprobs: Sequence[float] = ()
@@ -228,7 +242,14 @@ class Engine:
             fresh = [c for c in cands if (a, c) not in known]
             gains_fresh = self._local_gains(sent_words, fresh)
             known.update(zip([(a, c) for c in fresh], gains_fresh, strict=True))
-            gains = [known[(a, c)] for c in cands]
+            pending.append((a, sent_words, cands, [known[(a, c)] for c in cands], logprobs))
+        pairs = _pair_totals(pending)
+        sentences = []
+        for a, sent_words, cands, gains, logprobs in pending:
+            document = [
+                (pairs[(tuple(sent_words[c.i : c.j]), c.words)], counts[" ".join(c.words)] > 0)
+                for c in cands
+            ]
             sentences.append(
                 Scored(
                     a,
@@ -242,6 +263,7 @@ class Engine:
                         hit_rate,
                         evidence.a_the_excess,
                         not looks_spun,
+                        document,
                     ),
                 )
             )
@@ -256,6 +278,7 @@ class Engine:
         hit_rate: float,
         a_excess: float,
         quiet: bool,
+        document: Sequence[tuple[tuple[int, float], bool]],
     ) -> list[list[float]]:
         # Per start position: number of candidates and the two best gains (keep counts as 0).
         tops: dict[int, list[float]] = {}
@@ -267,7 +290,7 @@ class Engine:
             elif g > top[2]:
                 top[2] = g
         feats = []
-        for c, g in zip(cands, gains, strict=True):
+        for c, g, ((seen, total), in_doc) in zip(cands, gains, document, strict=True):
             n, best, second = tops[c.i]
             best_other = second if g >= best else best
             feats.append(
@@ -284,6 +307,9 @@ class Engine:
                     n - 1,
                     a_excess,
                     quiet,
+                    seen - 1,
+                    total - g,
+                    in_doc,
                 )
             )
         return feats

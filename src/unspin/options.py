@@ -33,6 +33,9 @@ class RestoreOptions:
     #: Extra log10 evidence every change needs beyond the calibrated threshold
     #: (positive: fewer, safer changes; negative: bolder).
     margin: float = 0.0
+    #: Documents whose spin estimate (0..1, see ``unspin score``) is below this come back
+    #: unchanged: clean text is left alone. 0 lets every document be restored.
+    min_spin: float = 0.5
 
     def signature_parts(self) -> dict[str, str]:
         """Options that change output, for the reproducibility signature."""

@@ -43,6 +43,9 @@ FEATURES = (
     "lead_over_rivals",
     "log_rivals",
     "a_excess",
+    "pair_repeats",  # log(1 + other places in the document with the same swap on offer)
+    "pair_gain_elsewhere",  # the LM gains of the same swap at those places, summed
+    "original_in_doc",  # the candidate's words occur as written elsewhere in the document
 )
 
 
@@ -66,6 +69,9 @@ def candidate_features(
     rivals: int,
     a_excess: float,
     quiet: bool,
+    repeats: int = 0,
+    gain_elsewhere: float = 0.0,
+    original_in_doc: bool = False,
 ) -> list[float]:
     """The feature vector of one candidate, in the order of :data:`FEATURES`."""
     table, rev = source == "table", source == "reversal"
@@ -89,6 +95,9 @@ def candidate_features(
         max(-5.0, min(5.0, lead)),
         math.log1p(rivals),
         a_excess,
+        math.log1p(repeats),
+        max(-10.0, min(10.0, gain_elsewhere)),
+        float(original_in_doc),
     ]
 
 
