@@ -108,7 +108,8 @@ def sweep(engine: Engine, models: list[DecisionModel], docs: list[tuple]) -> lis
         )
         out.append((model, fraction_undone(reds), false))
         print(
-            f"  table {model.table.threshold:5.2f} other {model.other.threshold:5.2f}: "
+            f"  table {model.table.threshold:5.2f} other {model.other.threshold:5.2f} "
+            f"repeat {model.repeat_bonus:3.1f}: "
             f"undone {out[-1][1]:.3f}  false/1000 {out[-1][2]:.2f}",
             file=sys.stderr,
         )
@@ -199,11 +200,15 @@ def main(argv: list[str] | None = None) -> None:
         replace(model, other=replace(other, threshold=t))
         for t in (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, off)
     ]
+    model = best_within(sweep(engine, trials, docs), args.max_false)[0]
+    # 3. The bonus for a swap the document already made elsewhere.
+    print("repeat bonus:", file=sys.stderr)
+    trials = [replace(model, repeat_bonus=b) for b in (0.0, 1.0, 2.0, 3.0, 5.0)]
     model, undone, false = best_within(sweep(engine, trials, docs), args.max_false)
     args.output.write_text(model.to_json() + "\n", encoding="utf-8")
     print(
         f"wrote {args.output}: thresholds table {model.table.threshold}, other "
-        f"{model.other.threshold}; undone {undone:.3f}, false/1000 {false:.2f}",
+        f"{model.other.threshold}, repeat bonus {model.repeat_bonus}; undone {undone:.3f}, false/1000 {false:.2f}",
         file=sys.stderr,
     )
 

@@ -9,6 +9,10 @@ Two styles mimic the two real spinners in ``seeds/``: ``"A"`` (seed 000: phrase-
 "according to" -> "in keeping with", "told" -> "advised") and ``"B"`` (seed 004: also
 "the" -> "a", "which" -> "that", "at" -> "during"). ``"plain"`` uses the dictionary only.
 
+``fixed=True`` behaves like a real spinner's dictionary: a word is either in it (every
+occurrence swapped, always for the same synonym) or not; otherwise each occurrence is
+swapped at random, for a random synonym.
+
 For non-circular benchmarks, ``part=0|1`` keeps only half of each root's synonym links
 (a stable hash of the (root, synonym) pair decides), so test stories can be spun with
 links that training pairs never saw.
@@ -225,7 +229,7 @@ class Spinner:
         word = self._word_options(tokens[i].text.lower(), after_aux)
         if not options and not word:
             return None, 1
-        if rng.random() >= self.rate:
+        if self._skips(tokens[i].text.lower(), rng):
             return None, 1
         if options and (not word or rng.random() < self.style.phrase_first):
             key, n = options[0]
@@ -251,6 +255,13 @@ class Spinner:
         found = [s for s in found if s.split(" ", 1)[0] not in _STOPWORDS]
         inflected = (_inflect(s, upos, tag) for s in found)
         return [s for s in inflected if s and s != word]
+
+    def _skips(self, word: str, rng: random.Random) -> bool:
+        """Whether this occurrence stays as it is: at random, or for a ``fixed`` spinner by
+        word (its dictionary has the word or not, so it swaps every occurrence or none)."""
+        if self.fixed:
+            return random.Random(f"{self.seed}:rate:{word}").random() >= self.rate
+        return rng.random() >= self.rate
 
     def _pick(self, candidates: list[str], rng: random.Random, key: str) -> str:
         """One synonym, multi-word ones weighted by the style; a ``fixed`` spinner always

@@ -94,7 +94,10 @@ def test_restoration_is_lossless_outside_edits(small_table: Path, parts: list) -
     for kept, e in zip(rebuilt, [*result.edits, None], strict=False):
         assert result.text[out_pos : out_pos + len(kept)] == kept
         out_pos += len(kept) + (len(e.restored) if e else 0)
-    assert restore(result.text, fast(small_table)) == result.text
+    # Restoring again changes nothing, unless a restoration formed a new table phrase
+    # with its neighbour ("court docket docket" -> "court docket"): then that goes too.
+    again = restore(result.text, fast(small_table))
+    assert again == result.text or again == restore(again, fast(small_table))
 
 
 def test_version_and_signature() -> None:

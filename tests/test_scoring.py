@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from unspin.candidates import Candidate
+from unspin.decode import decide
 from unspin.detect import spin_evidence
-from unspin.engine import get_engine
+from unspin.engine import Scored, get_engine
 from unspin.errors import ModelFormatError
 from unspin.options import RestoreOptions
 from unspin.scoring import FEATURES, load_decision_model, parse_decision_model
@@ -79,3 +83,39 @@ def test_document_features_sum_the_same_swap_elsewhere(small_table: Path) -> Non
     for f in rows:
         assert f[repeats] == pytest.approx(math.log1p(2))
         assert f[elsewhere] == pytest.approx(max(-10.0, min(10.0, total - f[0])))
+
+
+class _WordScores:
+    """A stand-in LM: a sentence's log10 score is the sum of fixed per-word scores."""
+
+    order = 3
+    values = {"government": -1.0, "supervision": -3.0}
+
+    def score(self, words: Sequence[str], bos: bool = True, eos: bool = True) -> float:
+        return sum(self.values.get(w, -2.0) for w in words)
+
+
+def test_a_swap_made_once_is_made_again_with_the_repeat_bonus(small_table: Path) -> None:
+    swap = Candidate(1, 2, ("government",), "government", "thesaurus", "thesaurus")
+    words = ["the", "supervision", "said"]
+    sentences = [Scored(0, words, [swap], []), Scored(10, words, [swap], [])]
+    # LM gain 2.0 each; the first occurrence has a prior of +1, the second of -3.
+    pruned = [[(replace(swap, prior=1.0), 2.0)], [(replace(swap, prior=-3.0), 2.0)]]
+    base = get_engine(RestoreOptions(tables=(small_table,)))
+    for bonus, expected in ((0.0, [1, 0]), (2.0, [1, 1])):
+        engine = replace(base, scorer=_WordScores(), model=replace(base.model, repeat_bonus=bonus))
+        first = [
+            decide(words, [c for c, _ in p if c.prior > 0], engine.scorer, 0.0) for p in pruned
+        ]
+        assert [len(d) for d in first] == [1, 0]
+        again = engine._decide_again(sentences, pruned, first)
+        assert [len(d) for d in again] == expected
+
+
+def test_repeat_bonus_is_read_and_checked() -> None:
+    data = json.loads(load_decision_model().to_json())
+    data["repeat_bonus"] = 2.5
+    assert parse_decision_model(json.dumps(data), "m.json").repeat_bonus == 2.5
+    data["repeat_bonus"] = -1
+    with pytest.raises(ModelFormatError, match="m.json: 'repeat_bonus'"):
+        parse_decision_model(json.dumps(data), "m.json")

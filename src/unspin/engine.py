@@ -180,13 +180,26 @@ class Engine:
         margin = self.options.margin
         if analysis.evidence.spin < self.options.min_spin:
             return out
+        bonus = self.model.repeat_bonus
+        # Candidates worth searching: (candidate with its prior, its LM gain alone), kept
+        # down to where the repeat bonus could still carry them.
+        pruned: list[list[tuple[Candidate, float]]] = []
         for sent in analysis.sentences:
             cands = []
             for c, f in zip(sent.candidates, sent.features, strict=True):
                 prior = self.model.prior(f)
-                if prior + f[0] > margin - _PRUNE_SLACK:
-                    cands.append(replace(c, prior=prior))
-            for cand, gain in decide(sent.words, cands, self.scorer, margin):
+                if prior + f[0] > margin - _PRUNE_SLACK - bonus:
+                    cands.append((replace(c, prior=prior), f[0]))
+            pruned.append(cands)
+        floor = margin - _PRUNE_SLACK
+        chosen = [
+            decide(s.words, [c for c, g in cands if c.prior + g > floor], self.scorer, margin)
+            for s, cands in zip(analysis.sentences, pruned, strict=True)
+        ]
+        if bonus > 0:
+            chosen = self._decide_again(analysis.sentences, pruned, chosen)
+        for sent, decisions in zip(analysis.sentences, chosen, strict=True):
+            for cand, gain in decisions:
                 first, last = tokens[sent.first + cand.i], tokens[sent.first + cand.j - 1]
                 found = text[first.start : last.end]
                 out.append(
@@ -199,6 +212,34 @@ class Engine:
                         cand.source,
                     )
                 )
+        return out
+
+    def _decide_again(
+        self,
+        sentences: Sequence[Scored],
+        pruned: list[list[tuple[Candidate, float]]],
+        chosen: list[list[tuple[Candidate, float]]],
+    ) -> list[list[tuple[Candidate, float]]]:
+        """Decide once more where a swap made elsewhere in the document is on offer but was
+        not made, with :attr:`DecisionModel.repeat_bonus` added to its prior."""
+        made = {
+            (tuple(s.words[c.i : c.j]), c.words)
+            for s, decisions in zip(sentences, chosen, strict=True)
+            for c, _ in decisions
+        }
+        floor = self.options.margin - _PRUNE_SLACK
+        out = []
+        for sent, cands, decisions in zip(sentences, pruned, chosen, strict=True):
+            taken = {c for c, _ in decisions}
+            again, boosted = [], False
+            for c, gain in cands:
+                if c not in taken and (tuple(sent.words[c.i : c.j]), c.words) in made:
+                    c, boosted = replace(c, prior=c.prior + self.model.repeat_bonus), True
+                if c.prior + gain > floor:
+                    again.append(c)
+            if boosted:
+                decisions = decide(sent.words, again, self.scorer, self.options.margin)
+            out.append(decisions)
         return out
 
     def analyse(self, text: str) -> Analysis:

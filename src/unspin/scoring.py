@@ -128,6 +128,9 @@ class DecisionModel:
     name: str
     table: LogisticPart
     other: LogisticPart
+    #: Extra prior (LM log10 units) for a swap the document already made elsewhere: a
+    #: spinner with a fixed dictionary swaps a word the same way every time.
+    repeat_bonus: float = 0.0
 
     def prior(self, features: Sequence[float]) -> float:
         """The candidate's prior in LM log10 units (threshold already subtracted)."""
@@ -149,6 +152,7 @@ class DecisionModel:
                     }
                     for name, part in (("table", self.table), ("other", self.other))
                 },
+                "repeat_bonus": self.repeat_bonus,
             },
             indent=1,
         )
@@ -183,7 +187,10 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
                 float(part["threshold"]),
             )
         )
-    return DecisionModel(data["name"], *parts)
+    bonus = data.get("repeat_bonus", 0.0)
+    if not isinstance(bonus, (int, float)) or bonus < 0:
+        raise ModelFormatError(f"{origin}: 'repeat_bonus' must be a number >= 0")
+    return DecisionModel(data["name"], *parts, float(bonus))
 
 
 @lru_cache(maxsize=4)

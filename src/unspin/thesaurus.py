@@ -121,18 +121,38 @@ class Thesaurus:
             tags = tags_of(low, lemma, upos)
             if tags:
                 plan.append((lemma, tags))
+        # The entries take turns (best of each, then second best...): the word's own entry
+        # ("pronounced": marked, distinct...) must not crowd out its lemma's ("say").
+        streams = [
+            [
+                (form, flags)
+                for cand, flags in self.entry(key)
+                for form in ([inflect(cand, t, strict=True) for t in tags] if tags else [cand])
+            ]
+            for key, tags in plan
+        ]
         out: list[tuple[str, int]] = []
         seen = {low}
-        for key, tags in plan:
-            for cand, flags in self.entry(key):
-                forms = [inflect(cand, t, strict=True) for t in tags] if tags else [cand]
-                for form in forms:
-                    if form and form not in seen:
-                        seen.add(form)
-                        out.append((form, flags))
-                        if limit is not None and len(out) >= limit:
-                            return out
+        for form, flags in _take_turns(streams):
+            if form and form not in seen:
+                seen.add(form)
+                out.append((form, flags))
+                if limit is not None and len(out) >= limit:
+                    break
         return out
+        return out
+
+
+def _take_turns(streams: list[list[tuple[str, int]]]) -> Iterable[tuple[str, int]]:
+    """Items of several ranked lists, interleaved: every list's first, then every second...
+
+    >>> list(_take_turns([[("a", 1), ("b", 1)], [("x", 2)]]))
+    [('a', 1), ('x', 2), ('b', 1)]
+    """
+    for rank in range(max((len(s) for s in streams), default=0)):
+        for stream in streams:
+            if rank < len(stream):
+                yield stream[rank]
 
 
 def _check_header(line: str, origin: str) -> str:
