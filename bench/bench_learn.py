@@ -7,6 +7,12 @@ learning time, how many spun copies were paired, and the precision/recall of lea
 pairs against the substitutions the spinner logged::
 
     python -m bench.bench_learn --docs 2000 --seed 1
+
+``--adapt-lm`` also adapts the language model to the pile's clean text
+(``unspin learn --lm-output``, mixed with the bundled model) and restores the unseen
+stories with and without it::
+
+    python -m bench.bench_learn --docs 2000 --restore 100 --adapt-lm
 """
 
 from __future__ import annotations
@@ -78,23 +84,66 @@ def held_out(total: int, seed: int, count: int) -> list[str]:
 
 
 def restore_report(
-    table: Path, seed: int, rate: float, count: int, total: int, fixed: bool
+    table: Path,
+    seed: int,
+    rate: float,
+    count: int,
+    total: int,
+    fixed: bool,
+    lms: dict[str, Path | None] | None = None,
 ) -> dict:
-    """Restore unseen spun stories with the learned table: same newswire and Wikipedia."""
+    """Restore unseen spun stories with the learned table: same newswire and Wikipedia.
+
+    ``lms`` names the language models to compare (None: the bundled one); with one
+    model the report has no per-model level.
+    """
     from bench.bench_restore import evaluate
     from bench.calibrate import held_out_chunks
     from unspin import RestoreOptions
 
-    options = RestoreOptions(tables=(table,))
+    lms = lms or {"bundled": None}
     spin = spinners(seed, rate, fixed)
-    out = {}
+    out: dict = {}
     for name, texts in (
         ("reuters_unseen", held_out(total, seed, count)),
         ("wikipedia_other_source", held_out_chunks(count, seed)),
     ):
         pairs = [(spin[k % 2].spin(t), t) for k, t in enumerate(texts)]
-        out[name] = evaluate(pairs, options)
+        for label, lm in lms.items():
+            started = time.perf_counter()
+            result = evaluate(pairs, RestoreOptions(tables=(table,), lm=lm))
+            result["seconds"] = round(time.perf_counter() - started, 1)
+            out.setdefault(name, {})[label] = result
+    if len(lms) == 1:
+        return {name: next(iter(by_lm.values())) for name, by_lm in out.items()}
     return out
+
+
+def adapt_report(
+    result, pile: Path, table: Path, weights: list[float | None]
+) -> tuple[dict, dict[str, Path | None]]:
+    """Adapt the LM to the pile's clean text (one model per weight; None: chosen on
+    held-out text); returns the adaptation summaries and the models to compare."""
+    from unspin.learn import adapt_lm
+
+    report: dict = {}
+    lms: dict[str, Path | None] = {"bundled": None}
+    for weight in weights:
+        label = "adapted_auto" if weight is None else f"adapted_{weight:g}"
+        output = OUT / f"{label}.arpa.gz"
+        started = time.perf_counter()
+        summary = adapt_lm(result, output, paths=[pile], table=table, weight=weight)
+        report[label] = {
+            "seconds": round(time.perf_counter() - started, 1),
+            "pair_documents": summary.pair_documents,
+            "unpartnered_kept": summary.unpartnered_kept,
+            "unpartnered_spun": summary.unpartnered_spun,
+            "tokens": summary.words,
+            "weight": summary.weight,
+            "held_out_perplexity": {f"{w:g}": p for w, p in summary.perplexity.items()},
+        }
+        lms[label] = output
+    return report, lms
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -109,6 +158,19 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=0,
         help="also restore this many unseen spun stories with the learned table",
+    )
+    parser.add_argument(
+        "--adapt-lm",
+        action="store_true",
+        help="also adapt the LM to the pile's clean text and restore with and without it",
+    )
+    parser.add_argument(
+        "--lm-weight",
+        type=float,
+        action="append",
+        default=None,
+        help="with --adapt-lm: mixture weight(s) to compare (repeatable; default: the one "
+        "chosen on held-out text)",
     )
     parser.add_argument(
         "--free-choice",
@@ -147,9 +209,12 @@ def main(argv: list[str] | None = None) -> None:
         "recall_of_pairs_seen_2x": round(len(frequent & set(learned)) / max(len(frequent), 1), 3),
         "true_pairs_seen_2x": len(frequent),
     }
+    lms = None
+    if args.adapt_lm:
+        report["adapt_lm"], lms = adapt_report(result, pile, args.output, args.lm_weight or [None])
     if args.restore:
         report["restore"] = restore_report(
-            args.output, args.seed, args.rate, args.restore, args.docs, fixed
+            args.output, args.seed, args.rate, args.restore, args.docs, fixed, lms
         )
     print(result.summary.format(), file=sys.stderr)
     print(json.dumps(report, indent=1))

@@ -240,3 +240,56 @@ def test_full_tortured_phrase_list() -> None:
     entries = phrase_entries([path])
     assert len(entries) > 5000
     assert all(" " in e.spun or "-" in e.spun or e.spun.isalpha() for e in entries)
+
+
+# ---------------------------------------------------------------- adapting the language model
+
+STORY_D = (
+    "The lawyers told the judge that the company had hidden the fees, according to court "
+    "papers. The customers expected the court to rule on the case one day after the hearing. "
+    "The company declined to comment, and the lawyers told reporters they expected to win."
+)
+
+
+def test_learn_lm_output_writes_an_adapted_mixture(pile: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+    from unspin.lm import MixedLanguageModel, load_lm, read_header
+
+    (pile / "d_spun.txt").write_text(spin(STORY_D), encoding="utf-8")  # no partner, spun
+    table, model = tmp_path / "t.tsv", tmp_path / "pile-3g.arpa.gz"
+    result = CliRunner().invoke(
+        app, ["learn", str(pile), "-o", str(table), "--lm-output", str(model)]
+    )
+    assert result.exit_code == 0, result.output
+    # 2 clean sides of pairs + STORY_C + UNRELATED; the unpartnered spun story is left out
+    assert "adapted LM trained on: 4 documents" in result.output
+    assert "2 kept, 1 left out (look spun)" in result.output
+    header = read_header(model)
+    assert (header["mix-with"], header["weight"]) == ("bundled", "0.3")  # too small to tune
+    lm = load_lm(model)
+    assert isinstance(lm, MixedLanguageModel) and lm.weight == 0.3
+    assert lm.signature.endswith("+pile-3g@0.3")
+    # clean words are in the adapted model, the spinner's words are not
+    adapted, _ = lm.component_logprobs(["the", "lawyers", "attorneys", "choose", "heavy"])
+    assert all(p > -99 for p in (adapted[0], adapted[1], adapted[4]))
+    assert adapted[2] == adapted[3] == float("-inf")
+
+
+def test_learn_lm_output_options(pile: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+    from unspin.lm import read_header
+
+    runner = CliRunner()
+    model = tmp_path / "m.arpa"
+    args = ["learn", str(pile), "-q", "-o", str(tmp_path / "t.tsv"), "--lm-output", str(model)]
+    result = runner.invoke(app, [*args, "--lm-weight", "0.2"])
+    assert result.exit_code == 0, result.output
+    assert read_header(model)["weight"] == "0.2"
+    result = runner.invoke(app, [*args, "--lm-weight", "1.5"])
+    assert result.exit_code == 2 and "--lm-weight" in result.output
+    result = runner.invoke(app, ["learn", "--merge", str(tmp_path / "t.tsv"), "--lm-output", "x"])
+    assert result.exit_code == 2 and "--merge" in result.output

@@ -1,4 +1,5 @@
-"""The n-gram trainer and the kenlm query side, on a tiny model trained in tmp_path."""
+"""The n-gram trainer and the kenlm query side (plain and mixed), on tiny models trained
+in tmp_path."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import MissingDataError, ModelFormatError
-from unspin.lm import LanguageModel, load_lm, read_header
-from unspin.lm_train import LMSummary, iter_corpus_texts, train_lm
+from unspin.lm import LanguageModel, MixedLanguageModel, load_lm, read_header
+from unspin.lm_train import MIX_WEIGHTS, LMSummary, iter_corpus_texts, train_adapted_lm, train_lm
 
 TEXTS = [
     "The court ruled that the law was valid.",
@@ -161,3 +162,156 @@ def test_gzipped_models_are_byte_reproducible(tmp_path: Path) -> None:
     train_lm(texts, a, prune=(0,))
     train_lm(texts, b, prune=(0,))
     assert a.read_bytes() == b.read_bytes()
+
+
+# ----------------------------------------------------------------------------- mixtures
+
+ADAPTED_TEXTS = [
+    "The tribunal ruled that the levy was valid.",
+    "The tribunal said the levy would change.",
+    "Shares of the bank rose on Monday.",
+    "The bank said the levy was clear.",
+] * 3
+
+
+def _adapted(tmp_path: Path, general: Path, weight: str = "0.3", name: str = "pile") -> Path:
+    """A tiny adapted model whose header mixes it with ``general`` (relative path)."""
+    path = general.parent / f"{name}.arpa.gz"
+    train_lm(
+        ADAPTED_TEXTS,
+        path,
+        order=3,
+        prune=(0,),
+        signature=f"lm:{name}",
+        comments=[f"mix-with: {general.name}", f"weight: {weight}"],
+    )
+    return path
+
+
+def _expected_logprobs(adapted: Path, general: Path, words: list[str], w: float) -> list[float]:
+    """The interpolation computed independently, straight from kenlm."""
+    import kenlm
+
+    a = list(kenlm.Model(str(adapted)).full_scores(" ".join(words)))
+    g = list(kenlm.Model(str(general)).full_scores(" ".join(words)))
+    return [
+        math.log10(w * (0.0 if oov else 10**pa) + (1 - w) * 10**pg)
+        for (pa, _, oov), (pg, _, _) in zip(a, g, strict=True)
+    ]
+
+
+@pytest.fixture(scope="module")
+def mixture(model_path: Path) -> MixedLanguageModel:
+    loaded = load_lm(_adapted(model_path.parent, model_path))
+    assert isinstance(loaded, MixedLanguageModel)
+    return loaded
+
+
+SENTENCES = [
+    ["the", "tribunal", "ruled", "that", "the", "law", "was", "valid", "."],
+    ["the", "court", "said", "the", "levy", "was", "clear", "."],
+    ["shares", "of", "the", "zebra", "rose", "in", "<num>", "."],  # zebra: unknown to both
+]
+
+
+@pytest.mark.parametrize("words", SENTENCES, ids=["both", "mixed", "unknown"])
+def test_mixture_interpolates_token_probabilities(
+    mixture: MixedLanguageModel, model_path: Path, words: list[str]
+) -> None:
+    expected = _expected_logprobs(mixture.path, model_path, words, 0.3)
+    assert mixture.token_logprobs(words) == pytest.approx(expected, abs=1e-9)
+    assert mixture.score(words) == pytest.approx(sum(expected), abs=1e-9)
+    # each token's probability lies between its two components'
+    adapted, general = mixture.component_logprobs(words)
+    for p, a, g in zip(mixture.token_logprobs(words), adapted, general, strict=True):
+        assert min(a, g) - 1e-9 <= p <= max(a, g) + 1e-9
+        assert p >= g + math.log10(0.7) - 1e-9
+
+
+def test_mixture_shifts_towards_the_adapted_text(mixture: MixedLanguageModel) -> None:
+    pile_word = ["the", "bank", "said", "the", "levy", "was", "clear", "."]
+    general_word = ["the", "bank", "said", "the", "law", "was", "clear", "."]
+    assert mixture.score(pile_word) > mixture.general.score(pile_word) + 1
+    # "law" is not in the pile: only the general model's share of it is left
+    law = general_word.index("law")
+    assert mixture.token_logprobs(general_word)[law] == pytest.approx(
+        mixture.general.token_logprobs(general_word)[law] + math.log10(0.7)
+    )
+    assert mixture.score(pile_word) - mixture.score(general_word) > mixture.general.score(
+        pile_word
+    ) - mixture.general.score(general_word)
+
+
+@pytest.mark.parametrize("i", [0, 1, 3, 6])
+def test_mixture_score_span_matches_score(mixture: MixedLanguageModel, i: int) -> None:
+    sentence = ["the", "tribunal", "said", "that", "the", "levy", "was", "clear", "."]
+    for other in ("court", "law", "zebra"):
+        changed = [*sentence[:i], other, *sentence[i + 1 :]]
+        left, right = sentence[:i], sentence[i + 1 :]
+        span = mixture.score_span(left, [sentence[i]], right, eos=True) - mixture.score_span(
+            left, [other], right, eos=True
+        )
+        assert math.isclose(span, mixture.score(sentence) - mixture.score(changed), abs_tol=1e-4)
+    assert mixture.score_spans(sentence[:i], [["court"]], sentence[i + 1 :]) == [
+        mixture.score_span(sentence[:i], ["court"], sentence[i + 1 :])
+    ]
+
+
+def test_mixture_signature_names_both_models(mixture: MixedLanguageModel) -> None:
+    assert mixture.signature == "lm:tiny-3g-test+pile@0.3"
+    assert mixture.order == 3 and mixture.weight == 0.3
+    assert load_lm(mixture.path) is mixture
+
+
+@pytest.mark.parametrize("weight", ["1.5", "0", "heavy", ""])
+def test_bad_mixture_weight_is_a_clear_error(tmp_path: Path, model_path: Path, weight: str) -> None:
+    general = tmp_path / model_path.name
+    general.write_bytes(model_path.read_bytes())
+    bad = _adapted(tmp_path, general, weight=weight, name=f"bad{len(weight)}")
+    with pytest.raises(ModelFormatError, match=r"weight: W.* 0 < W < 1"):
+        load_lm(bad)
+
+
+def test_mixture_with_missing_or_mixed_general_model(tmp_path: Path, model_path: Path) -> None:
+    general = tmp_path / "general.arpa.gz"
+    general.write_bytes(model_path.read_bytes())
+    first = _adapted(tmp_path, general, name="first")
+    second = _adapted(tmp_path, first, name="second")
+    with pytest.raises(ModelFormatError, match="itself an adapted model"):
+        load_lm(second)
+    general.unlink()
+    with pytest.raises(MissingDataError, match="mix-with: bundled"):
+        load_lm(first)
+
+
+def test_cli_reports_a_bad_mixture_header(tmp_path: Path, model_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    general = tmp_path / model_path.name
+    general.write_bytes(model_path.read_bytes())
+    bad = _adapted(tmp_path, general, weight="2")
+    result = CliRunner().invoke(app, ["restore", "--lm", str(bad)], input="The court ruled.\n")
+    assert result.exit_code == 1
+    assert "0 < W < 1" in result.output
+    assert "Traceback" not in result.output and result.exception is not None
+
+
+def test_train_adapted_lm_picks_the_weight_on_held_out_text(
+    tmp_path: Path, model_path: Path
+) -> None:
+    general = tmp_path / "general.arpa.gz"
+    general.write_bytes(model_path.read_bytes())
+    texts = [f"{t} It was case {k}." for k, t in enumerate(ADAPTED_TEXTS * 2)]
+    out = tmp_path / "adapted.arpa.gz"
+    trained = train_adapted_lm(texts, out, mix_with=general.name, prune=(0,))
+    assert set(trained.perplexity) == {0.0, *MIX_WEIGHTS}
+    best = min(MIX_WEIGHTS, key=trained.perplexity.__getitem__)
+    assert trained.weight == best
+    assert trained.perplexity[best] < trained.perplexity[0.0]  # the pile's own text is easier
+    header = read_header(out)
+    assert (header["mix-with"], float(header["weight"])) == (general.name, best)
+    assert isinstance(load_lm(out), MixedLanguageModel)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        train_adapted_lm(texts, out, weight=1.0)

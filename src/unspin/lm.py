@@ -5,6 +5,11 @@ Tokens are those of :func:`unspin.tokens.lm_sentences` (lower case, numbers as
 trained on English Wikipedia (CC BY-SA 3.0) by :mod:`unspin.lm_train`; kenlm
 queries it.
 
+A model adapted to a pile (``unspin learn --lm-output``) says in its header that it
+is to be mixed with a general model (``# mix-with: bundled``, ``# weight: 0.3``);
+:func:`load_lm` then returns a :class:`MixedLanguageModel`, the linear interpolation
+``p = w * p_adapted + (1 - w) * p_general`` of each token's probability.
+
 >>> lm = load_lm()
 >>> lm.score(["the", "court", "ruled", "."]) > lm.score(["the", "tribunal", "ruled", "."])
 True
@@ -15,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -25,7 +31,15 @@ from typing import Any
 from .errors import MissingDataError, ModelFormatError
 from .resources import data_path
 
-__all__ = ["LanguageModel", "load_lm", "read_header", "BUNDLED_LM", "FORMAT"]
+__all__ = [
+    "LanguageModel",
+    "MixedLanguageModel",
+    "load_lm",
+    "read_header",
+    "mix_logprob",
+    "BUNDLED_LM",
+    "FORMAT",
+]
 
 FORMAT = "unspin-lm 1"
 BUNDLED_LM = "lm/wiki-3g.arpa.gz"
@@ -122,6 +136,24 @@ class LanguageModel:
         """
         return [self.score_span(left, m, right, bos=bos, eos=eos) for m in middles]
 
+    def path_logprobs(
+        self, left: Sequence[str], words: Sequence[str], bos: bool = True
+    ) -> list[float]:
+        """log10 probability of each of ``words`` after ``left`` (``</s>`` may end ``words``).
+
+        >>> lm = load_lm()
+        >>> lm.path_logprobs([], ["the", "court", "</s>"]) == lm.token_logprobs(["the", "court"])
+        True
+        """
+        model = self._model
+        state = self._left_state(left, bos)
+        out, spare = self._state_type(), self._state_type()
+        probs = []
+        for word in words:
+            probs.append(model.BaseScore(state, word, out))
+            state, out, spare = out, spare, out  # never write the cached left state
+        return probs
+
     def _left_state(self, left: Sequence[str], bos: bool) -> Any:
         """kenlm state after ``left`` (cached: the decoder reuses contexts)."""
         context = self.order - 1
@@ -143,6 +175,129 @@ class LanguageModel:
             self._left.clear()
         self._left[key] = state
         return state
+
+
+def mix_logprob(adapted: float, general: float, weight: float) -> float:
+    """log10 of ``weight * 10**adapted + (1 - weight) * 10**general`` (``adapted`` may
+    be ``-inf``: a word the adapted model does not know).
+
+    >>> round(mix_logprob(-1.0, -3.0, 0.5), 4)  # (0.1 + 0.001) / 2
+    -1.2967
+    """
+    a = adapted + math.log10(weight)
+    g = general + math.log10(1.0 - weight)
+    if a < g:
+        a, g = g, a
+    return a + math.log10(1.0 + 10.0 ** (g - a))
+
+
+class MixedLanguageModel:
+    """A pile-adapted model interpolated with a general one, token by token (log10 scores).
+
+    Each token's probability is ``weight * p_adapted + (1 - weight) * p_general``,
+    both in their own n-gram context; :meth:`score` sums these, and
+    :meth:`score_span` differences equal :meth:`score` differences as for
+    :class:`LanguageModel`. A word the adapted model never saw gets only the general
+    model's share, ``(1 - weight) * p_general``: a small model's ``<unk>`` mass would
+    otherwise make every rare word about equally likely. Made by :func:`load_lm`
+    from an adapted model's header.
+
+    >>> import tempfile, pathlib
+    >>> from unspin.lm_train import train_lm
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "pile.arpa"
+    >>> mix = ["mix-with: bundled", "weight: 0.3"]
+    >>> _ = train_lm(["The tribunal ruled."] * 3, out, prune=(0,), comments=mix)
+    >>> lm, words = load_lm(out), ["the", "tribunal", "ruled", "."]
+    >>> lm.signature
+    'lm:wiki-3g-2026.11+pile@0.3'
+    >>> lm.score(words) > lm.general.score(words)
+    True
+    """
+
+    def __init__(
+        self, adapted: LanguageModel, general: LanguageModel, weight: float, path: Path
+    ) -> None:
+        if not 0.0 < weight < 1.0:
+            raise ValueError(f"mixture weight must be between 0 and 1 (exclusive), not {weight}")
+        self.adapted = adapted
+        self.general = general
+        self.weight = weight
+        self.order: int = max(adapted.order, general.order)
+        self.path = path
+        self.signature = f"{general.signature}+{adapted.signature.removeprefix('lm:')}@{weight:g}"
+        self._log_a = math.log10(weight)
+        self._log_g = math.log10(1.0 - weight)
+        self._vocabulary = adapted._model  # kenlm answers `word in model`
+
+    def __repr__(self) -> str:
+        return f"MixedLanguageModel({self.signature!r}, order={self.order})"
+
+    def _mix(self, adapted: Sequence[float], general: Sequence[float]) -> list[float]:
+        log_a, log_g, out = self._log_a, self._log_g, []
+        for pa, pg in zip(adapted, general, strict=True):
+            a, g = pa + log_a, pg + log_g
+            if a < g:
+                a, g = g, a
+            out.append(a + math.log10(1.0 + 10.0 ** (g - a)))
+        return out
+
+    def component_logprobs(
+        self, words: Sequence[str], bos: bool = True, eos: bool = True
+    ) -> tuple[list[float], list[float]]:
+        """Each token's log10 probability under the adapted model (``-inf`` for a word
+        it never saw) and under the general model, plus ``</s>`` when ``eos``."""
+        scores = self.adapted._model.full_scores(" ".join(words), bos=bos, eos=eos)
+        adapted = [-math.inf if oov else prob for prob, _length, oov in scores]
+        return adapted, self.general.token_logprobs(words, bos, eos)
+
+    def token_logprobs(
+        self, words: Sequence[str], bos: bool = True, eos: bool = True
+    ) -> list[float]:
+        """Mixed log10 probability of each token, plus ``</s>`` when ``eos``."""
+        return self._mix(*self.component_logprobs(words, bos, eos))
+
+    def score(self, words: Sequence[str], bos: bool = True, eos: bool = True) -> float:
+        """Mixed log10 probability of the whole token sequence."""
+        return sum(self.token_logprobs(words, bos, eos))
+
+    def path_logprobs(
+        self, left: Sequence[str], words: Sequence[str], bos: bool = True
+    ) -> list[float]:
+        """Mixed log10 probability of each of ``words`` after ``left``."""
+        known = self._vocabulary
+        adapted = self.adapted.path_logprobs(left, words, bos)
+        return self._mix(
+            [p if w in known else -math.inf for p, w in zip(adapted, words, strict=True)],
+            self.general.path_logprobs(left, words, bos),
+        )
+
+    def score_span(
+        self,
+        left: Sequence[str],
+        middle: Sequence[str],
+        right: Sequence[str],
+        *,
+        bos: bool = True,
+        eos: bool = False,
+    ) -> float:
+        """log10 P(middle + right | left), as :meth:`LanguageModel.score_span`."""
+        context = self.order - 1
+        tail: list[str] = list(right[:context])
+        if eos and len(right) < context:
+            tail.append("</s>")
+        return sum(self.path_logprobs(left, [*middle, *tail], bos))
+
+    def score_spans(
+        self,
+        left: Sequence[str],
+        middles: Sequence[Sequence[str]],
+        right: Sequence[str],
+        *,
+        bos: bool = True,
+        eos: bool = False,
+    ) -> list[float]:
+        """:meth:`score_span` for each alternative ``middle``."""
+        return [self.score_span(left, m, right, bos=bos, eos=eos) for m in middles]
 
 
 def read_header(path: Path) -> dict[str, str]:
@@ -177,8 +332,8 @@ def read_header(path: Path) -> dict[str, str]:
     return header
 
 
-def _check_header(path: Path) -> str:
-    """The model's signature; raises ModelFormatError for another unspin format version."""
+def _check_header(path: Path) -> dict[str, str]:
+    """The model's header; raises ModelFormatError for another unspin format version."""
     header = read_header(path)
     found = header.get("format", "")
     if found.startswith("unspin-lm") and found != FORMAT:
@@ -186,8 +341,42 @@ def _check_header(path: Path) -> str:
             f"{path}: language model format {found!r}, this unspin reads {FORMAT!r}; "
             f"upgrade unspin or {_RETRAIN}"
         )
+    return header
+
+
+def _signature(path: Path, header: dict[str, str]) -> str:
     stem = path.name.split(".")[0]
     return header.get("signature", f"lm:{stem}")
+
+
+def _mixture_parts(path: Path, header: dict[str, str]) -> tuple[Path, float]:
+    """The general model an adapted model mixes with, and its weight (checked)."""
+    mix_with, raw = header["mix-with"], header.get("weight")
+    redo = "write it again with `unspin learn ... --lm-output FILE`"
+    try:
+        weight = float(raw) if raw is not None else math.nan
+    except ValueError:
+        weight = math.nan
+    if not 0.0 < weight < 1.0:
+        raise ModelFormatError(
+            f"{path}: the header of this adapted language model needs '# weight: W' with "
+            f"0 < W < 1, found {raw!r}; fix that line or {redo}"
+        )
+    if mix_with == "bundled":
+        general = data_path(BUNDLED_LM)
+    else:
+        general = (path.parent / Path(mix_with).expanduser()).resolve()
+        if not general.is_file():
+            raise MissingDataError(
+                f"{path}: mixes with {mix_with!r}, but {general} does not exist; "
+                f"give 'mix-with: bundled' or the path of a general model"
+            )
+    if general == path or "mix-with" in read_header(general):
+        raise ModelFormatError(
+            f"{path}: mixes with {general}, which is itself an adapted model; "
+            "mix with a general model ('mix-with: bundled')"
+        )
+    return general, weight
 
 
 @contextlib.contextmanager
@@ -208,29 +397,41 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-@functools.lru_cache(maxsize=4)
-def _load(path: Path) -> LanguageModel:
+def _read_kenlm(path: Path) -> Any:
+    """The kenlm model of an ARPA or binary file (not cached)."""
     import kenlm
 
-    signature = _check_header(path)
     config = kenlm.Config()
     config.load_method = kenlm.LoadMethod.LAZY
     config.show_progress = False
     try:
         with _quiet_stderr():
-            model = kenlm.Model(str(path), config)
+            return kenlm.Model(str(path), config)
     except (OSError, RuntimeError) as error:
         raise ModelFormatError(
             f"{path}: not a valid ARPA or kenlm binary language model ({error}); {_RETRAIN}"
         ) from None
-    return LanguageModel(model, signature, path)
 
 
-def load_lm(path: str | Path | None = None) -> LanguageModel:
+@functools.lru_cache(maxsize=4)
+def _load(path: Path) -> LanguageModel | MixedLanguageModel:
+    header = _check_header(path)
+    if "mix-with" in header:
+        general_path, weight = _mixture_parts(path, header)
+        general = _load(general_path.resolve())
+        assert isinstance(general, LanguageModel)  # _mixture_parts refuses mixtures
+        adapted = LanguageModel(_read_kenlm(path), _signature(path, header), path)
+        return MixedLanguageModel(adapted, general, weight, path)
+    return LanguageModel(_read_kenlm(path), _signature(path, header), path)
+
+
+def load_lm(path: str | Path | None = None) -> LanguageModel | MixedLanguageModel:
     """Load (once, then from cache) a language model; ``None`` is the bundled one.
 
-    Raises MissingDataError if the file does not exist and ModelFormatError if it
-    is not a language model kenlm can read.
+    A model whose header has ``mix-with`` (written by ``unspin learn --lm-output``)
+    comes back as a :class:`MixedLanguageModel` with the general model it names.
+    Raises MissingDataError if a file does not exist and ModelFormatError if it is
+    not a language model kenlm can read or its mixture header is wrong.
 
     >>> load_lm().order
     3
