@@ -208,7 +208,8 @@ def main(argv: list[str] | None = None) -> None:
     args.output.write_text(model.to_json() + "\n", encoding="utf-8")
     print(
         f"wrote {args.output}: thresholds table {model.table.threshold}, other "
-        f"{model.other.threshold}, repeat bonus {model.repeat_bonus}; undone {undone:.3f}, false/1000 {false:.2f}",
+        f"{model.other.threshold}, repeat bonus {model.repeat_bonus}; "
+        f"undone {undone:.3f}, false/1000 {false:.2f}",
         file=sys.stderr,
     )
 
