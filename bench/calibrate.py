@@ -143,8 +143,14 @@ def main(argv: list[str] | None = None) -> None:
         "--max-synonyms",
         type=int,
         default=6,
-        help="synonyms per word the simulated spinner picks from (2 was tried, to mimic "
-        "spinners with a fixed dictionary; it did no better on the seeds)",
+        help="synonyms per word the simulated spinner picks from, most frequent first "
+        "(0: all of them)",
+    )
+    parser.add_argument(
+        "--min-zipf",
+        type=float,
+        default=3.0,
+        help="the simulated spinner's synonyms are at least this frequent (wordfreq zipf)",
     )
     parser.add_argument(
         "--free-choice",
@@ -165,7 +171,8 @@ def main(argv: list[str] | None = None) -> None:
             seed=args.seed,
             style=s,
             part=p,
-            max_synonyms=args.max_synonyms,
+            max_synonyms=args.max_synonyms or None,
+            min_zipf=args.min_zipf,
             fixed=not args.free_choice,
         )
         for p in (0, 1)

