@@ -147,6 +147,14 @@ def main(argv: list[str] | None = None) -> None:
         "(0: all of them)",
     )
     parser.add_argument(
+        "--rates",
+        type=float,
+        nargs="+",
+        default=[0.3],
+        help="share of eligible words the simulated spinners swap (several: spinners as "
+        "light and as heavy as these)",
+    )
+    parser.add_argument(
         "--min-zipf",
         type=float,
         default=3.0,
@@ -167,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     # (a spinner unspin has seen, as after `unspin learn`), half with the other (unseen).
     spinners = [
         Spinner.from_moby(
-            rate=0.3,
+            rate=rate,
             seed=args.seed,
             style=s,
             part=p,
@@ -175,12 +183,13 @@ def main(argv: list[str] | None = None) -> None:
             min_zipf=args.min_zipf,
             fixed=not args.free_choice,
         )
+        for rate in args.rates
         for p in (0, 1)
         for s in "AB"
     ]
     rows, labels, docs = [], [], []
     for n, clean in enumerate(texts):
-        spun, spans = spun_spans(clean, spinners[n % 4])
+        spun, spans = spun_spans(clean, spinners[n % len(spinners)])
         a_spun, a_clean = engine.analyse(spun), engine.analyse(clean)
         for analysis, sp in ((a_spun, spans), (a_clean, {})):
             if analysis.evidence.spin < options.min_spin:
