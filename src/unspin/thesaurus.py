@@ -20,7 +20,7 @@ spinner goes), 2 = Moby's entry for the key lists the candidate, 4 = WordNet 3.0
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,7 +113,7 @@ class Thesaurus:
         >>> th.sources_with_flags("annals")
         [('records', 5)]
         """
-        from .inflect import inflect, lemmas, tags_of
+        from .inflect import lemmas, tags_of
 
         low = word.lower()
         plan: list[tuple[str, tuple[str, ...]]] = [(low, ())]
@@ -123,14 +123,7 @@ class Thesaurus:
                 plan.append((lemma, tags))
         # The entries take turns (best of each, then second best...): the word's own entry
         # ("pronounced": marked, distinct...) must not crowd out its lemma's ("say").
-        streams = [
-            [
-                (form, flags)
-                for cand, flags in self.entry(key)
-                for form in ([inflect(cand, t, strict=True) for t in tags] if tags else [cand])
-            ]
-            for key, tags in plan
-        ]
+        streams = [_inflected_entry(self.entry(key), tags) for key, tags in plan]
         out: list[tuple[str, int]] = []
         seen = {low}
         for form, flags in _take_turns(streams):
@@ -143,16 +136,32 @@ class Thesaurus:
         return out
 
 
-def _take_turns(streams: list[list[tuple[str, int]]]) -> Iterable[tuple[str, int]]:
-    """Items of several ranked lists, interleaved: every list's first, then every second...
+def _inflected_entry(
+    entry: list[tuple[str, int]], tags: tuple[str, ...]
+) -> Iterator[tuple[str, int]]:
+    """An entry's candidates inflected by each tag (as stored when there are no tags)."""
+    from .inflect import inflect
 
-    >>> list(_take_turns([[("a", 1), ("b", 1)], [("x", 2)]]))
+    for cand, flags in entry:
+        for form in [inflect(cand, t, strict=True) for t in tags] if tags else [cand]:
+            yield form, flags
+
+
+def _take_turns(streams: list[Iterator[tuple[str, int]]]) -> Iterator[tuple[str, int]]:
+    """Items of several ranked streams, interleaved: every stream's first, then every
+    second... (lazily: inflecting a whole entry is costly and most of it is never used).
+
+    >>> list(_take_turns([iter([("a", 1), ("b", 1)]), iter([("x", 2)])]))
     [('a', 1), ('x', 2), ('b', 1)]
     """
-    for rank in range(max((len(s) for s in streams), default=0)):
-        for stream in streams:
-            if rank < len(stream):
-                yield stream[rank]
+    live = list(streams)
+    while live:
+        for stream in list(live):
+            item = next(stream, None)
+            if item is None:
+                live.remove(stream)
+            else:
+                yield item
 
 
 def _check_header(line: str, origin: str) -> str:
