@@ -94,10 +94,16 @@ def test_restoration_is_lossless_outside_edits(small_table: Path, parts: list) -
     for kept, e in zip(rebuilt, [*result.edits, None], strict=False):
         assert result.text[out_pos : out_pos + len(kept)] == kept
         out_pos += len(kept) + (len(e.restored) if e else 0)
-    # Restoring again changes nothing, unless a restoration formed a new table phrase
-    # with its neighbour ("court docket docket" -> "court docket"): then that goes too.
-    again = restore(result.text, fast(small_table))
-    assert again == result.text or again == restore(again, fast(small_table))
+    # Restoring again changes nothing, except where a restoration formed a new table
+    # phrase with its neighbour ("court docket docket" -> "court docket"): new edits
+    # overlap the output of an old one.
+    outputs, shift = [], 0
+    for e in result.edits:
+        start = e.start + shift
+        outputs.append((start, start + len(e.restored)))
+        shift += len(e.restored) - (e.end - e.start)
+    for e in restore_and_explain(result.text, fast(small_table)).edits:
+        assert any(e.start <= b and a <= e.end for a, b in outputs), e
 
 
 def test_version_and_signature() -> None:
