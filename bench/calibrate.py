@@ -142,9 +142,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--max-synonyms",
         type=int,
-        default=6,
+        nargs="+",
+        default=[6],
         help="synonyms per word the simulated spinner picks from, most frequent first "
-        "(0: all of them)",
+        "(0: all of them; several: spinners of each kind)",
     )
     parser.add_argument(
         "--rates",
@@ -179,10 +180,11 @@ def main(argv: list[str] | None = None) -> None:
             seed=args.seed,
             style=s,
             part=p,
-            max_synonyms=args.max_synonyms or None,
+            max_synonyms=cap or None,
             min_zipf=args.min_zipf,
             fixed=not args.free_choice,
         )
+        for cap in args.max_synonyms
         for rate in args.rates
         for p in (0, 1)
         for s in "AB"
