@@ -184,11 +184,14 @@ def mix_logprob(adapted: float, general: float, weight: float) -> float:
     >>> round(mix_logprob(-1.0, -3.0, 0.5), 4)  # (0.1 + 0.001) / 2
     -1.2967
     """
-    a = adapted + math.log10(weight)
-    g = general + math.log10(1.0 - weight)
-    if a < g:
-        a, g = g, a
-    return a + math.log10(1.0 + 10.0 ** (g - a))
+    return _log10_add(adapted + math.log10(weight), general + math.log10(1.0 - weight))
+
+
+def _log10_add(a: float, b: float) -> float:
+    """log10(10**a + 10**b), without overflow."""
+    if a < b:
+        a, b = b, a
+    return a + math.log10(1.0 + 10.0 ** (b - a))
 
 
 class MixedLanguageModel:
@@ -233,13 +236,8 @@ class MixedLanguageModel:
         return f"MixedLanguageModel({self.signature!r}, order={self.order})"
 
     def _mix(self, adapted: Sequence[float], general: Sequence[float]) -> list[float]:
-        log_a, log_g, out = self._log_a, self._log_g, []
-        for pa, pg in zip(adapted, general, strict=True):
-            a, g = pa + log_a, pg + log_g
-            if a < g:
-                a, g = g, a
-            out.append(a + math.log10(1.0 + 10.0 ** (g - a)))
-        return out
+        log_a, log_g = self._log_a, self._log_g
+        return [_log10_add(pa + log_a, pg + log_g) for pa, pg in zip(adapted, general, strict=True)]
 
     def component_logprobs(
         self, words: Sequence[str], bos: bool = True, eos: bool = True
