@@ -30,17 +30,30 @@ REUTERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "re
 OUT = Path(__file__).resolve().parent / "out"
 
 
+# The simulated spinners' dictionary: synonyms per word (None: all) and their minimum
+# frequency (zipf). Set from the command line; part of the pile's file name.
+DICTIONARY: dict[str, float | None] = {"max_synonyms": 6, "min_zipf": 3.0}
+
+
 def spinners(seed: int, rate: float, fixed: bool) -> list:
     """The pile's two spinners (styles A and B); unseen stories are spun by the same ones."""
     from bench.spinner import Spinner
 
-    return [Spinner.from_moby(rate=rate, seed=seed, style=s, fixed=fixed) for s in ("A", "B")]
+    return [
+        Spinner.from_moby(rate=rate, seed=seed, style=s, fixed=fixed, **DICTIONARY)  # type: ignore[arg-type]
+        for s in ("A", "B")
+    ]
 
 
 def build_pile(total: int, seed: int, rate: float, fixed: bool) -> tuple[Path, Counter]:
     """Write (or reuse) the pile; returns its path and the spinner's true (spun, original) pairs."""
     OUT.mkdir(parents=True, exist_ok=True)
-    pile = OUT / f"learn_pile_{total}_{seed}_{rate}{'_fixed' if fixed else ''}.jsonl"
+    kind = (
+        ""
+        if DICTIONARY == {"max_synonyms": 6, "min_zipf": 3.0}
+        else (f"_syn{DICTIONARY['max_synonyms']}_zipf{DICTIONARY['min_zipf']}")
+    )
+    pile = OUT / f"learn_pile_{total}_{seed}_{rate}{'_fixed' if fixed else ''}{kind}.jsonl"
     truth_path = pile.with_suffix(".truth.json")
     if pile.exists() and truth_path.exists():
         truth = Counter(
@@ -178,12 +191,23 @@ def main(argv: list[str] | None = None) -> None:
         help="the simulated spinner picks a new synonym at every occurrence (default: one "
         "fixed synonym per word, like a real spinner's dictionary)",
     )
+    parser.add_argument(
+        "--max-synonyms",
+        type=int,
+        default=6,
+        help="synonyms per word in the spinner's dictionary, most frequent first (0: all)",
+    )
+    parser.add_argument(
+        "--min-zipf", type=float, default=3.0, help="the spinner's synonyms' minimum zipf"
+    )
     args = parser.parse_args(argv)
+    DICTIONARY.update(max_synonyms=args.max_synonyms or None, min_zipf=args.min_zipf)
     fixed = not args.free_choice
     if not REUTERS.exists():
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
 
-    from unspin.learn import learn, table_comments
+    from unspin.engine import forget_loaded
+    from unspin.learn import clean_spin_gate, learn, table_comments
     from unspin.table import write_table
 
     pile, truth = build_pile(args.docs, args.seed, args.rate, fixed)
@@ -191,6 +215,11 @@ def main(argv: list[str] | None = None) -> None:
     result = learn([pile], progress=True, min_count=args.min_count)
     seconds = time.perf_counter() - started
     write_table(result.entries, args.output, "bench", table_comments(result))
+    gate = clean_spin_gate(result, [pile], args.output, progress=True)
+    if gate is not None:
+        write_table(result.entries, args.output, "bench", table_comments(result), gate)
+        forget_loaded()
+    gate_seconds = time.perf_counter() - started - seconds
 
     learned = {(e.spun, e.original.lower()): e for e in result.entries}
     correct = [k for k in learned if k in truth]
@@ -203,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
         "pairs_found": result.summary.pairs_found,
         "spun_copies": sum(1 for k in pile.read_text().splitlines() if '"spun-' in k[:20]),
         "seconds": round(seconds, 1),
+        "spin_gate": gate,
+        "spin_gate_seconds": round(gate_seconds, 1),
         "entries": len(learned),
         "precision": round(len(correct) / max(len(learned), 1), 3),
         "precision_by_count": round(weighted_ok / max(weighted_all, 1), 3),

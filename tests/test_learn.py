@@ -293,3 +293,22 @@ def test_learn_lm_output_options(pile: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--lm-weight" in result.output
     result = runner.invoke(app, ["learn", "--merge", str(tmp_path / "t.tsv"), "--lm-output", "x"])
     assert result.exit_code == 2 and "--merge" in result.output
+
+
+def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_path: Path) -> None:
+    from unspin.detect import HIT_RATE_AT_HALF
+    from unspin.learn import LearnResult, LearnSummary, clean_spin_gate
+
+    texts = [f"Story {k}: the court docket met and the judge left on day {k}." for k in range(25)]
+    for k, text in enumerate(texts):
+        (tmp_path / f"{k:02d}.txt").write_text(text, encoding="utf-8")
+
+    def result(clean: int) -> LearnResult:
+        summary = LearnSummary(documents=len(texts))
+        return LearnResult([], summary, frozenset(), frozenset(range(clean)))
+
+    gate = clean_spin_gate(result(25), [tmp_path], small_table)
+    # Every clean document here is full of a table phrase: the gate rises far above the
+    # default, so such documents no longer count as spun.
+    assert gate is not None and gate > 5 * HIT_RATE_AT_HALF
+    assert clean_spin_gate(result(10), [tmp_path], small_table) is None  # too few to tell

@@ -119,3 +119,9 @@ def test_repeat_bonus_is_read_and_checked() -> None:
     data["repeat_bonus"] = -1
     with pytest.raises(ModelFormatError, match="m.json: 'repeat_bonus'"):
         parse_decision_model(json.dumps(data), "m.json")
+
+
+def test_a_table_with_its_own_spin_gate_needs_more_hits() -> None:
+    words = Counter({"the": 9, "a": 3})
+    assert spin_evidence(words, 100, 2.0).spin >= 0.5  # default gate: 1.2% of the words
+    assert spin_evidence(words, 100, 2.0, hit_rate_at_half=0.05).spin < 0.5

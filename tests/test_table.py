@@ -65,3 +65,17 @@ def test_bundled_table_loads_with_multiword_rows() -> None:
     assert len(table) > 100
     assert any(len(phrase_key(e.spun)) > 1 for e in table.entries)
     assert any(len(phrase_key(e.original)) > 1 for e in table.entries)
+
+
+def test_spin_gate_round_trip_check_and_merge(tmp_path: Path) -> None:
+    entry = Entry("court docket", "court", 4, 0, 0.9, 0.3, "pile")
+    gated, plain = tmp_path / "g.tsv", tmp_path / "p.tsv"
+    write_table([entry], gated, "g", spin_gate=0.05)
+    write_table([entry], plain, "p")
+    assert load_table(gated).spin_gate == 0.05
+    assert load_table(plain).spin_gate is None
+    assert load_table(plain).merged(load_table(gated)).spin_gate == 0.05
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(gated.read_text("utf-8").replace("0.0500", "lots"), "utf-8")
+    with pytest.raises(TableFormatError, match="bad.tsv, line 1: spin_gate"):
+        load_table(bad)

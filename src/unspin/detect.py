@@ -60,10 +60,13 @@ HIT_RATE_AT_HALF = 0.012
 A_EXCESS_AT_HALF = 0.45
 
 
-def spin_evidence(counts: Counter[str], words: int, table_hits: float) -> SpinEvidence:
+def spin_evidence(
+    counts: Counter[str], words: int, table_hits: float, hit_rate_at_half: float | None = None
+) -> SpinEvidence:
     """Combine the evidence into a spin estimate in [0, 1] (0.5 and up: looks spun).
 
-    ``table_hits`` is the number of words covered by table phrases that are usually spins.
+    ``table_hits`` is the number of words covered by table phrases that are usually spins;
+    ``hit_rate_at_half`` the table's own gate (default :data:`HIT_RATE_AT_HALF`).
 
     >>> spin_evidence(Counter({"the": 9, "a": 3}), 100, 0.0).spin
     0.0
@@ -72,7 +75,7 @@ def spin_evidence(counts: Counter[str], words: int, table_hits: float) -> SpinEv
     """
     hit_rate = table_hits / max(words, 1)
     a_excess = _excess(counts, "a", "the")
-    clean_by_table = 1 - min(1.0, 0.5 * hit_rate / HIT_RATE_AT_HALF)
+    clean_by_table = 1 - min(1.0, 0.5 * hit_rate / (hit_rate_at_half or HIT_RATE_AT_HALF))
     clean_by_articles = 1 - min(1.0, 0.5 * a_excess / A_EXCESS_AT_HALF)
     spin = 1 - clean_by_table * clean_by_articles
     return SpinEvidence(words, table_hits, hit_rate, a_excess, spin)

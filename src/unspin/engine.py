@@ -16,7 +16,7 @@ from .scoring import DecisionModel, _zipf, candidate_features, load_decision_mod
 from .table import Table, bundled_table, load_table
 from .tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
-__all__ = ["Edit", "Engine", "get_engine"]
+__all__ = ["Edit", "Engine", "get_engine", "forget_loaded"]
 
 
 class Edit(NamedTuple):
@@ -262,7 +262,7 @@ class Engine:
             gains = self._local_gains(lm_words[a:b], strong)
             known.update(zip([(a, c) for c in strong], gains, strict=True))
             hits += sum(c.j - c.i for c, g in zip(strong, gains, strict=True) if g > 0)
-        evidence = spin_evidence(counts, words_total, hits)
+        evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate)
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
@@ -401,6 +401,12 @@ class Engine:
                 tokens, positions, lambda w: thesaurus.sources_with_flags(w, _THESAURUS_LIMIT)
             )
         return cands
+
+
+def forget_loaded() -> None:
+    """Drop the cached engines and tables (after a table file was rewritten)."""
+    get_engine.cache_clear()
+    _load_tables.cache_clear()
 
 
 @lru_cache(maxsize=8)

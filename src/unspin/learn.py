@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .align import Alignment, Change, Prepared, Substitution, align, prepare, word_blocks
-from .corpus import iter_documents, iter_pairs
+from .corpus import Document, iter_documents, iter_pairs
 from .neardup import NearDupIndex
 from .phrases import phrase_entries
 from .table import Entry, load_table, merge_entries, phrase_key
@@ -48,6 +48,7 @@ __all__ = [
     "AdaptSummary",
     "adapt_lm",
     "pile_clean_texts",
+    "clean_spin_gate",
 ]
 
 MIN_COVERAGE = 0.4  # share of a document's words in matched sentences
@@ -657,6 +658,58 @@ class AdaptSummary:
         return "\n".join(lines)
 
 
+MIN_GATE_DOCUMENTS = 20  # clean documents needed to set a table's own spin gate
+
+
+def clean_spin_gate(
+    result: LearnResult,
+    paths: Sequence[Path],
+    table: Path,
+    *,
+    field: str = "text",
+    progress: bool = False,
+) -> float | None:
+    """The spin gate for a table learned from a pile: twice the table-hit share that 95%
+    of the pile's clean documents (the clean sides of its pairs) stay under, and at least
+    the engine's default. None when the pile has fewer than 20 such documents.
+
+    A table learned from a heavy spinner covers ordinary words too, so clean news shows
+    more table hits than with the bundled table; without its own gate, more clean
+    documents would be taken for spun (and then get wrong changes).
+    """
+    from .detect import HIT_RATE_AT_HALF
+    from .engine import get_engine
+    from .options import RestoreOptions
+
+    if len(result.clean_documents) < MIN_GATE_DOCUMENTS:
+        return None
+    engine = get_engine(RestoreOptions(tables=(table,), thorough=False))
+    documents = tqdm_documents(iter_documents(paths, field), result, progress, "spin gate")
+    rates = sorted(
+        engine.spin(doc.text).hit_rate
+        for n, doc in enumerate(documents)
+        if n in result.clean_documents
+    )
+    p95 = rates[min(len(rates) - 1, int(0.95 * len(rates)))]
+    return round(max(HIT_RATE_AT_HALF, 2 * p95), 4)
+
+
+def tqdm_documents(
+    documents: Iterable[Document], result: LearnResult, progress: bool, desc: str
+) -> Iterable[Document]:
+    """``documents`` with a progress bar on stderr (when ``progress``)."""
+    from tqdm import tqdm
+
+    return tqdm(
+        documents,
+        desc=desc,
+        unit=" docs",
+        total=result.summary.documents or None,
+        disable=not progress,
+        file=sys.stderr,
+    )
+
+
 def pile_clean_texts(
     result: LearnResult,
     paths: Sequence[Path],
@@ -674,8 +727,6 @@ def pile_clean_texts(
     Identical texts are yielded once. ``counts`` (if given) receives ``pairs``,
     ``kept`` and ``spun`` document counts.
     """
-    from tqdm import tqdm
-
     from .engine import get_engine
     from .options import RestoreOptions
 
@@ -697,14 +748,7 @@ def pile_clean_texts(
             yield clean
     if not paths:
         return
-    documents = tqdm(
-        iter_documents(paths, field),
-        desc="clean text",
-        unit=" docs",
-        total=result.summary.documents or None,
-        disable=not progress,
-        file=sys.stderr,
-    )
+    documents = tqdm_documents(iter_documents(paths, field), result, progress, "clean text")
     for n, doc in enumerate(documents):
         if n in result.spun_documents:
             continue

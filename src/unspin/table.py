@@ -2,7 +2,7 @@
 
 File format (UTF-8, tab-separated)::
 
-    #unspin-table<TAB>1<TAB>name=<label>
+    #unspin-table<TAB>1<TAB>name=<label>[<TAB>spin_gate=<share>]
     # free comment lines (licence, attribution, how it was built)
     spun<TAB>original<TAB>count<TAB>kept<TAB>p_restore<TAB>p_channel<TAB>source
     court docket<TAB>court<TAB>12<TAB>0<TAB>0.9231<TAB>0.3000<TAB>pairs
@@ -10,7 +10,10 @@ File format (UTF-8, tab-separated)::
 ``count`` is how often the substitution was aligned, ``kept`` how often the
 spun phrase was seen unchanged in clean text, ``p_restore`` the probability
 that an occurrence of ``spun`` is a spin of ``original``, and ``p_channel``
-P(spun | original), the spinner's channel probability.
+P(spun | original), the spinner's channel probability. ``spin_gate`` (written by
+``unspin learn`` from a pile) is the share of a document's words covered by the
+table's usual spins at which the document counts as spun (see :mod:`unspin.detect`):
+a big learned table also covers clean text more.
 
 >>> t = Table.from_entries([Entry("court docket", "court", 12, 0, 0.92, 0.3, "pairs")])
 >>> [e.original for e in t.lookup(("court", "docket"))]
@@ -92,6 +95,8 @@ class Table:
     max_len: int = 0
     #: Longest phrase starting with each first word.
     first_words: dict[str, int] = field(default_factory=dict)
+    #: Table-hit share at which a document counts as spun (None: the engine's default).
+    spin_gate: float | None = None
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry], name: str = "custom") -> Table:
@@ -118,8 +123,12 @@ class Table:
         return self.index.get(key, [])
 
     def merged(self, other: Table) -> Table:
-        """A new table with the entries of both (the same pair is summed)."""
-        return Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
+        """A new table with the entries of both (the same pair is summed) and the higher
+        spin gate."""
+        table = Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
+        gates = [g for g in (self.spin_gate, other.spin_gate) if g is not None]
+        table.spin_gate = max(gates) if gates else None
+        return table
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -147,7 +156,8 @@ def merge_entries(entries: Iterable[Entry]) -> list[Entry]:
     return list(merged.values())
 
 
-def _parse_header(line: str, path: str) -> str:
+def _parse_header(line: str, path: str) -> dict[str, str]:
+    """The header's ``key=value`` fields (``name`` defaults to the file's stem)."""
     parts = line.rstrip("\r\n").split("\t")
     if parts[0] != FORMAT_NAME:
         raise TableFormatError(
@@ -160,10 +170,19 @@ def _parse_header(line: str, path: str) -> str:
             f"{path}, line 1: table format version {found}, this unspin reads version "
             f"{FORMAT_VERSION}. Rebuild the table with this version's 'unspin learn'."
         )
-    for part in parts[2:]:
-        if part.startswith("name="):
-            return part[5:]
-    return Path(path).stem
+    fields = {"name": Path(path).stem}
+    fields.update(part.split("=", 1) for part in parts[2:] if "=" in part)
+    gate = fields.get("spin_gate")
+    if gate is not None:
+        try:
+            ok = 0.0 < float(gate) < 1.0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise TableFormatError(
+                f"{path}, line 1: spin_gate must be a share between 0 and 1, found {gate!r}"
+            )
+    return fields
 
 
 def _parse_row(line: str, path: str, lineno: int) -> Entry:
@@ -196,7 +215,7 @@ def read_entries(stream: io.TextIOBase | Iterator[str], path: str) -> tuple[str,
     first = next(lines, None)
     if first is None:
         raise TableFormatError(f"{path}: the file is empty; expected a '{FORMAT_NAME}' header")
-    name = _parse_header(first, path)
+    name = _parse_header(first, path)["name"]
     entries: list[Entry] = []
     for lineno, line in enumerate(lines, start=2):
         if not line.strip() or line.startswith("#"):
@@ -220,12 +239,17 @@ def load_table(path: str | Path) -> Table:
         )
     try:
         with path.open(encoding="utf-8", newline="") as f:
+            header = f.readline()
+            f.seek(0)
             name, entries = read_entries(f, str(path))
     except UnicodeDecodeError as exc:
         raise TableFormatError(
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
-    return Table.from_entries(entries, name)
+    table = Table.from_entries(entries, name)
+    gate = _parse_header(header, str(path)).get("spin_gate")
+    table.spin_gate = float(gate) if gate is not None else None
+    return table
 
 
 def bundled_table_path() -> Path:
@@ -242,12 +266,17 @@ def bundled_table() -> Table:
 
 
 def write_table(
-    entries: Iterable[Entry], path: str | Path, name: str, comments: Iterable[str] = ()
+    entries: Iterable[Entry],
+    path: str | Path,
+    name: str,
+    comments: Iterable[str] = (),
+    spin_gate: float | None = None,
 ) -> int:
     """Write entries in the table format; returns the number of rows written."""
     rows = sorted(entries, key=lambda e: (e.spun.lower(), -e.p_restore, e.original))
+    gate = "" if spin_gate is None else f"\tspin_gate={spin_gate:.4f}"
     with Path(path).open("w", encoding="utf-8", newline="\n") as f:
-        f.write(f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname={name}\n")
+        f.write(f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname={name}{gate}\n")
         for comment in comments:
             for line in comment.splitlines():
                 f.write(f"# {line}\n")
