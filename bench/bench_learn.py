@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
 
     from unspin.engine import forget_loaded
-    from unspin.learn import clean_spin_gate, learn, table_comments
+    from unspin.learn import LEARNED_TABLE_THRESHOLD, clean_spin_gate, learn, table_comments
     from unspin.table import write_table
 
     pile, truth = build_pile(args.docs, args.seed, args.rate, fixed)
@@ -217,7 +217,14 @@ def main(argv: list[str] | None = None) -> None:
     write_table(result.entries, args.output, "bench", table_comments(result))
     gate = clean_spin_gate(result, [pile], args.output, progress=True)
     if gate is not None:
-        write_table(result.entries, args.output, "bench", table_comments(result), gate)
+        write_table(
+            result.entries,
+            args.output,
+            "bench",
+            table_comments(result),
+            gate,
+            LEARNED_TABLE_THRESHOLD,
+        )
         forget_loaded()
     gate_seconds = time.perf_counter() - started - seconds
 

@@ -312,3 +312,14 @@ def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_pat
     # default, so such documents no longer count as spun.
     assert gate is not None and gate > 5 * HIT_RATE_AT_HALF
     assert clean_spin_gate(result(10), [tmp_path], small_table) is None  # too few to tell
+
+
+def test_merged_tables_keep_the_most_cautious_settings(tmp_path: Path) -> None:
+    from unspin.learn import merged_settings
+
+    entry = Entry("court docket", "court", 3, 1, 0.6, 0.2, "pile")
+    write_table([entry], tmp_path / "a.tsv", "a", spin_gate=0.02, threshold=-2.5)
+    write_table([entry], tmp_path / "b.tsv", "b", spin_gate=0.04, threshold=-1.0)
+    write_table([entry], tmp_path / "c.tsv", "c")
+    assert merged_settings([tmp_path / "a.tsv", tmp_path / "b.tsv"]) == (0.04, -1.0)
+    assert merged_settings([tmp_path / "a.tsv", tmp_path / "c.tsv"]) == (0.02, None)

@@ -79,3 +79,19 @@ def test_spin_gate_round_trip_check_and_merge(tmp_path: Path) -> None:
     bad.write_text(gated.read_text("utf-8").replace("0.0500", "lots"), "utf-8")
     with pytest.raises(TableFormatError, match="bad.tsv, line 1: spin_gate"):
         load_table(bad)
+
+
+def test_table_threshold_reaches_the_decision_model(tmp_path: Path) -> None:
+    from unspin.engine import get_engine
+    from unspin.options import RestoreOptions
+
+    entry = Entry("court docket", "court", 4, 0, 0.9, 0.3, "pile")
+    path = tmp_path / "t.tsv"
+    write_table([entry], path, "t", spin_gate=0.03, threshold=-2.5)
+    assert load_table(path).threshold == -2.5
+    engine = get_engine(RestoreOptions(tables=(path,)))
+    assert engine.model.table.threshold == -2.5
+    assert "table-threshold:-2.5" in engine.signature
+    path.write_text(path.read_text("utf-8").replace("-2.5", "-40"), "utf-8")
+    with pytest.raises(TableFormatError, match="line 1: threshold must be"):
+        load_table(path)

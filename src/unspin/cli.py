@@ -327,27 +327,25 @@ def learn(
                 typer.echo(result.summary.format(), err=True)
         all_comments = [*comments, *(comment or [])]
         rows = write_table(entries, output, name or output.stem, all_comments)
-        gate = None
+        gate = threshold = None
         if merge:
-            from .table import load_table
-
-            gates = [g for g in (load_table(p).spin_gate for p in paths or []) if g]
-            gate = max(gates) if gates else None
+            gate, threshold = learning.merged_settings(paths or [])
         elif result is not None and paths:
             gate = learning.clean_spin_gate(result, paths, output, field=field, progress=not quiet)
-        if gate is not None:
+            threshold = None if gate is None else learning.LEARNED_TABLE_THRESHOLD
+        if gate is not None or threshold is not None:
             from .engine import forget_loaded
 
-            write_table(entries, output, name or output.stem, all_comments, spin_gate=gate)
+            write_table(entries, output, name or output.stem, all_comments, gate, threshold)
             forget_loaded()
     except UnspinError as exc:
         raise _fail(str(exc)) from None
     if not quiet:
         typer.echo(f"wrote {rows} rows to {output}", err=True)
         if gate is not None:
-            typer.echo(
-                f"spin gate:             {gate} (table-hit share of a spun document)", err=True
-            )
+            typer.echo(f"spin gate:             {gate} (share of table hits)", err=True)
+        if threshold is not None:
+            typer.echo(f"decision threshold:    {threshold} (table candidates)", err=True)
     if lm_output and result is not None:
         try:
             adapted = learning.adapt_lm(

@@ -412,6 +412,12 @@ def forget_loaded() -> None:
 @lru_cache(maxsize=8)
 def get_engine(options: RestoreOptions) -> Engine:
     """The engine for these options (tables and model are loaded once and cached)."""
-    return Engine(
-        _load_tables(options.tables), _load_scorer(options), options, load_decision_model()
-    )
+    table = _load_tables(options.tables)
+    model = load_decision_model()
+    if table.threshold is not None:  # a learned table's own threshold
+        model = replace(
+            model,
+            name=f"{model.name}+table-threshold:{table.threshold:g}",
+            table=replace(model.table, threshold=table.threshold),
+        )
+    return Engine(table, _load_scorer(options), options, model)

@@ -2,7 +2,7 @@
 
 File format (UTF-8, tab-separated)::
 
-    #unspin-table<TAB>1<TAB>name=<label>[<TAB>spin_gate=<share>]
+    #unspin-table<TAB>1<TAB>name=<label>[<TAB>spin_gate=<share>][<TAB>threshold=<log-odds>]
     # free comment lines (licence, attribution, how it was built)
     spun<TAB>original<TAB>count<TAB>kept<TAB>p_restore<TAB>p_channel<TAB>source
     court docket<TAB>court<TAB>12<TAB>0<TAB>0.9231<TAB>0.3000<TAB>pairs
@@ -13,7 +13,9 @@ that an occurrence of ``spun`` is a spin of ``original``, and ``p_channel``
 P(spun | original), the spinner's channel probability. ``spin_gate`` (written by
 ``unspin learn`` from a pile) is the share of a document's words covered by the
 table's usual spins at which the document counts as spun (see :mod:`unspin.detect`):
-a big learned table also covers clean text more.
+a big learned table also covers clean text more. ``threshold`` replaces the decision
+model's threshold for table candidates (a table learned from real pairs earns more trust
+than the bundled one).
 
 >>> t = Table.from_entries([Entry("court docket", "court", 12, 0, 0.92, 0.3, "pairs")])
 >>> [e.original for e in t.lookup(("court", "docket"))]
@@ -97,6 +99,8 @@ class Table:
     first_words: dict[str, int] = field(default_factory=dict)
     #: Table-hit share at which a document counts as spun (None: the engine's default).
     spin_gate: float | None = None
+    #: Decision threshold for this table's candidates (None: the decision model's).
+    threshold: float | None = None
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry], name: str = "custom") -> Table:
@@ -128,6 +132,8 @@ class Table:
         table = Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
         gates = [g for g in (self.spin_gate, other.spin_gate) if g is not None]
         table.spin_gate = max(gates) if gates else None
+        if self.threshold is not None and other.threshold is not None:
+            table.threshold = max(self.threshold, other.threshold)
         return table
 
     def __len__(self) -> int:
@@ -172,16 +178,19 @@ def _parse_header(line: str, path: str) -> dict[str, str]:
         )
     fields = {"name": Path(path).stem}
     fields.update(part.split("=", 1) for part in parts[2:] if "=" in part)
-    gate = fields.get("spin_gate")
-    if gate is not None:
+    for key, low, high, what in (
+        ("spin_gate", 0.0, 1.0, "a share between 0 and 1"),
+        ("threshold", -10.0, 10.0, "a log-odds between -10 and 10"),
+    ):
+        value = fields.get(key)
+        if value is None:
+            continue
         try:
-            ok = 0.0 < float(gate) < 1.0
+            ok = low < float(value) < high
         except ValueError:
             ok = False
         if not ok:
-            raise TableFormatError(
-                f"{path}, line 1: spin_gate must be a share between 0 and 1, found {gate!r}"
-            )
+            raise TableFormatError(f"{path}, line 1: {key} must be {what}, found {value!r}")
     return fields
 
 
@@ -247,8 +256,10 @@ def load_table(path: str | Path) -> Table:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
     table = Table.from_entries(entries, name)
-    gate = _parse_header(header, str(path)).get("spin_gate")
-    table.spin_gate = float(gate) if gate is not None else None
+    fields = _parse_header(header, str(path))
+    for key in ("spin_gate", "threshold"):
+        if key in fields:
+            setattr(table, key, float(fields[key]))
     return table
 
 
@@ -271,12 +282,14 @@ def write_table(
     name: str,
     comments: Iterable[str] = (),
     spin_gate: float | None = None,
+    threshold: float | None = None,
 ) -> int:
     """Write entries in the table format; returns the number of rows written."""
     rows = sorted(entries, key=lambda e: (e.spun.lower(), -e.p_restore, e.original))
-    gate = "" if spin_gate is None else f"\tspin_gate={spin_gate:.4f}"
+    extra = "" if spin_gate is None else f"\tspin_gate={spin_gate:.4f}"
+    extra += "" if threshold is None else f"\tthreshold={threshold:g}"
     with Path(path).open("w", encoding="utf-8", newline="\n") as f:
-        f.write(f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname={name}{gate}\n")
+        f.write(f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname={name}{extra}\n")
         for comment in comments:
             for line in comment.splitlines():
                 f.write(f"# {line}\n")
