@@ -285,17 +285,7 @@ class MixedLanguageModel:
             tail.append("</s>")
         return sum(self.path_logprobs(left, [*middle, *tail], bos))
 
-    def score_spans(
-        self,
-        left: Sequence[str],
-        middles: Sequence[Sequence[str]],
-        right: Sequence[str],
-        *,
-        bos: bool = True,
-        eos: bool = False,
-    ) -> list[float]:
-        """:meth:`score_span` for each alternative ``middle``."""
-        return [self.score_span(left, m, right, bos=bos, eos=eos) for m in middles]
+    score_spans = LanguageModel.score_spans  # the same, over this class's score_span
 
 
 def read_header(path: Path) -> dict[str, str]:
