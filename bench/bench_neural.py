@@ -31,9 +31,8 @@ from bench.bench_lm import swapped_pairs
 from bench.bench_restore import (
     REUTERS,
     _seed,
-    replace_offsets,
     reuters_stories,
-    seed_pairs,
+    seed_reductions,
     sentence_spans_of,
 )
 from bench.metrics import error_reduction, false_change_rate, fraction_undone
@@ -113,17 +112,10 @@ def evaluate_seeds(edits_fns: dict[str, Callable[[str], list[Edit]]]) -> dict[st
     """Seed 000 restored whole, scored per sentence against 001 (as in bench_restore);
     false changes on 001 and 003."""
     spun = _seed("000")
-    by_sentence = dict(seed_pairs())
     clean = [_seed("001"), _seed("003")]
     out = {}
     for name, fn in edits_fns.items():
-        edits = fn(spun)
-        reductions = []
-        for a, b in sentence_spans_of(spun):
-            if spun[a:b] in by_sentence:
-                inside = [replace_offsets(e, a) for e in edits if a <= e.start and e.end <= b]
-                restored = apply_edits(spun[a:b], inside)
-                reductions.append(error_reduction(spun[a:b], restored, by_sentence[spun[a:b]]))
+        reductions = seed_reductions(fn(spun))
         out[name] = {
             "errors_before": sum(b for b, _ in reductions),
             "errors_after": sum(a for _, a in reductions),

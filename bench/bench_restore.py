@@ -16,7 +16,7 @@ import gzip
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -71,18 +71,24 @@ def seed_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def evaluate_seeds(options: RestoreOptions) -> dict[str, float]:
-    """Seed 000 restored as a whole document, scored sentence by sentence against 001;
-    false changes on the whole of 001 and 003."""
+def seed_reductions(edits: Sequence[Edit]) -> list[tuple[int, int]]:
+    """Word errors (before, after) of each seed-000 sentence that 001 covers, once the
+    ``edits`` (made to the whole of seed 000) are applied."""
     spun = _seed("000")
-    edits = restore_and_explain(spun, options).edits
-    by_sentence = {s: c for s, c in seed_pairs()}
+    by_sentence = dict(seed_pairs())
     reductions = []
     for a, b in sentence_spans_of(spun):
         if spun[a:b] in by_sentence:
             inside = [replace_offsets(e, a) for e in edits if a <= e.start and e.end <= b]
             restored = apply_edits(spun[a:b], inside)
             reductions.append(error_reduction(spun[a:b], restored, by_sentence[spun[a:b]]))
+    return reductions
+
+
+def evaluate_seeds(options: RestoreOptions) -> dict[str, float]:
+    """Seed 000 restored as a whole document, scored sentence by sentence against 001;
+    false changes on the whole of 001 and 003."""
+    reductions = seed_reductions(restore_and_explain(_seed("000"), options).edits)
     clean = [_seed("001"), _seed("003")]
     return {
         "errors_before": sum(b for b, _ in reductions),
