@@ -218,13 +218,16 @@ def _parse_row(line: str, path: str, lineno: int) -> Entry:
     return entry
 
 
-def read_entries(stream: io.TextIOBase | Iterator[str], path: str) -> tuple[str, list[Entry]]:
-    """Parse a table from lines; returns (name, entries) or raises TableFormatError."""
+def read_entries(
+    stream: io.TextIOBase | Iterator[str], path: str
+) -> tuple[dict[str, str], list[Entry]]:
+    """Parse a table from lines; returns (header fields, entries) or raises
+    TableFormatError."""
     lines = iter(stream)
     first = next(lines, None)
     if first is None:
         raise TableFormatError(f"{path}: the file is empty; expected a '{FORMAT_NAME}' header")
-    name = _parse_header(first, path)["name"]
+    fields = _parse_header(first, path)
     entries: list[Entry] = []
     for lineno, line in enumerate(lines, start=2):
         if not line.strip() or line.startswith("#"):
@@ -232,7 +235,7 @@ def read_entries(stream: io.TextIOBase | Iterator[str], path: str) -> tuple[str,
         if line.startswith("spun\t"):
             continue
         entries.append(_parse_row(line, path, lineno))
-    return name, entries
+    return fields, entries
 
 
 def load_table(path: str | Path) -> Table:
@@ -248,15 +251,12 @@ def load_table(path: str | Path) -> Table:
         )
     try:
         with path.open(encoding="utf-8", newline="") as f:
-            header = f.readline()
-            f.seek(0)
-            name, entries = read_entries(f, str(path))
+            fields, entries = read_entries(f, str(path))
     except UnicodeDecodeError as exc:
         raise TableFormatError(
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
-    table = Table.from_entries(entries, name)
-    fields = _parse_header(header, str(path))
+    table = Table.from_entries(entries, fields["name"])
     for key in ("spin_gate", "threshold"):
         if key in fields:
             setattr(table, key, float(fields[key]))
