@@ -298,6 +298,7 @@ def test_learn_lm_output_options(pile: Path, tmp_path: Path) -> None:
 def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_path: Path) -> None:
     from unspin.detect import HIT_RATE_AT_HALF
     from unspin.learn import LearnResult, LearnSummary, clean_spin_gate
+    from unspin.table import load_table
 
     texts = [f"Story {k}: the court docket met and the judge left on day {k}." for k in range(25)]
     for k, text in enumerate(texts):
@@ -307,11 +308,12 @@ def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_pat
         summary = LearnSummary(documents=len(texts))
         return LearnResult([], summary, frozenset(), frozenset(range(clean)))
 
-    gate = clean_spin_gate(result(25), [tmp_path], small_table)
+    table = load_table(small_table)
+    gate = clean_spin_gate(result(25), [tmp_path], table)
     # Every clean document here is full of a table phrase: the gate rises far above the
     # default, so such documents no longer count as spun.
     assert gate is not None and gate > 5 * HIT_RATE_AT_HALF
-    assert clean_spin_gate(result(10), [tmp_path], small_table) is None  # too few to tell
+    assert clean_spin_gate(result(10), [tmp_path], table) is None  # too few to tell
 
 
 def test_merged_tables_keep_the_most_cautious_settings(tmp_path: Path) -> None:

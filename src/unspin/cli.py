@@ -299,7 +299,7 @@ def learn(
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
-    from .table import write_table
+    from .table import load_table, write_table
 
     if merge and lm_output:
         raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
@@ -331,13 +331,12 @@ def learn(
         if merge:
             gate, threshold = learning.merged_settings(paths or [])
         elif result is not None and paths:
-            gate = learning.clean_spin_gate(result, paths, output, field=field, progress=not quiet)
+            # Measured on the table as written (probabilities rounded as in the file).
+            written = load_table(output)
+            gate = learning.clean_spin_gate(result, paths, written, field=field, progress=not quiet)
             threshold = None if gate is None else learning.LEARNED_TABLE_THRESHOLD
         if gate is not None or threshold is not None:
-            from .engine import forget_loaded
-
             write_table(entries, output, name or output.stem, all_comments, gate, threshold)
-            forget_loaded()
     except UnspinError as exc:
         raise _fail(str(exc)) from None
     if not quiet:

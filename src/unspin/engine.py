@@ -16,7 +16,7 @@ from .scoring import DecisionModel, _zipf, candidate_features, load_decision_mod
 from .table import Table, bundled_table, load_table
 from .tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
-__all__ = ["Edit", "Engine", "get_engine", "forget_loaded"]
+__all__ = ["Edit", "Engine", "get_engine", "engine_for"]
 
 
 class Edit(NamedTuple):
@@ -403,21 +403,20 @@ class Engine:
         return cands
 
 
-def forget_loaded() -> None:
-    """Drop the cached engines and tables (after a table file was rewritten)."""
-    get_engine.cache_clear()
-    _load_tables.cache_clear()
-
-
-@lru_cache(maxsize=8)
-def get_engine(options: RestoreOptions) -> Engine:
-    """The engine for these options (tables and model are loaded once and cached)."""
-    table = _load_tables(options.tables)
+def engine_for(table: Table, options: RestoreOptions) -> Engine:
+    """An engine over an already loaded ``table`` (not cached); a learned table's own
+    threshold replaces the decision model's for table candidates."""
     model = load_decision_model()
-    if table.threshold is not None:  # a learned table's own threshold
+    if table.threshold is not None:
         model = replace(
             model,
             name=f"{model.name}+table-threshold:{table.threshold:g}",
             table=replace(model.table, threshold=table.threshold),
         )
     return Engine(table, _load_scorer(options), options, model)
+
+
+@lru_cache(maxsize=8)
+def get_engine(options: RestoreOptions) -> Engine:
+    """The engine for these options (tables and model are loaded once and cached)."""
+    return engine_for(_load_tables(options.tables), options)

@@ -32,7 +32,7 @@ from .align import Alignment, Change, Prepared, Substitution, align, prepare, wo
 from .corpus import Document, iter_documents, iter_pairs
 from .neardup import NearDupIndex
 from .phrases import phrase_entries
-from .table import Entry, load_table, merge_entries, phrase_key
+from .table import Entry, Table, load_table, merge_entries, phrase_key
 from .tokens import norm, tokenize
 
 __all__ = [
@@ -672,12 +672,12 @@ LEARNED_TABLE_THRESHOLD = -2.5
 def clean_spin_gate(
     result: LearnResult,
     paths: Sequence[Path],
-    table: Path,
+    table: Table,
     *,
     field: str = "text",
     progress: bool = False,
 ) -> float | None:
-    """The spin gate for a table learned from a pile: twice the table-hit share that 95%
+    """The spin gate for ``table``, learned from a pile: twice the table-hit share that 95%
     of the pile's clean documents (the clean sides of its pairs) stay under, and at least
     the engine's default. None when the pile has fewer than 20 such documents.
 
@@ -686,12 +686,12 @@ def clean_spin_gate(
     documents would be taken for spun (and then get wrong changes).
     """
     from .detect import HIT_RATE_AT_HALF
-    from .engine import get_engine
+    from .engine import engine_for
     from .options import RestoreOptions
 
     if len(result.clean_documents) < MIN_GATE_DOCUMENTS:
         return None
-    engine = get_engine(RestoreOptions(tables=(table,), thorough=False))
+    engine = engine_for(table, RestoreOptions(thorough=False))
     documents = tqdm_documents(iter_documents(paths, field), result, progress, "spin gate")
     rates = sorted(
         engine.spin(doc.text).hit_rate
