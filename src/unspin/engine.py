@@ -178,8 +178,6 @@ class Engine:
         tokens = analysis.tokens
         out: list[Edit] = []
         margin = self.options.margin
-        if analysis.evidence.spin < self.options.min_spin:
-            return out
         bonus = self.model.repeat_bonus
         # Candidates worth searching: (candidate with its prior, its LM gain alone), kept
         # down to where the repeat bonus could still carry them.
@@ -263,6 +261,8 @@ class Engine:
             known.update(zip([(a, c) for c in strong], gains, strict=True))
             hits += sum(c.j - c.i for c, g in zip(strong, gains, strict=True) if g > 0)
         evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate)
+        if evidence.spin < self.options.min_spin:
+            return Analysis(tokens, [], evidence)  # left alone: nothing to decide
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
