@@ -123,5 +123,11 @@ def test_repeat_bonus_is_read_and_checked() -> None:
 
 def test_a_table_with_its_own_spin_gate_needs_more_hits() -> None:
     words = Counter({"the": 9, "a": 3})
-    assert spin_evidence(words, 100, 2.0).spin >= 0.5  # default gate: 1.2% of the words
-    assert spin_evidence(words, 100, 2.0, hit_rate_at_half=0.05).spin < 0.5
+    assert spin_evidence(words, 100, 4.0).spin >= 0.5  # default gate: 1.2% of the words
+    assert spin_evidence(words, 100, 4.0, hit_rate_at_half=0.05).spin < 0.5
+
+
+def test_a_few_chance_hits_in_a_short_story_are_not_spin() -> None:
+    words = Counter({"the": 9, "a": 3})
+    assert spin_evidence(words, 100, 2.0).spin < 0.5  # 2% of the words, but only 2 hits
+    assert spin_evidence(words, 1000, 20.0).spin >= 0.5  # the same share, 20 hits
