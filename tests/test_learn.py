@@ -143,6 +143,33 @@ def test_learn_min_count_one_keeps_single_sightings(pile: Path) -> None:
     assert ("flip", "turn") in found
 
 
+def test_pile_min_count_applies_to_the_pile_only(pile: Path, tmp_path: Path) -> None:
+    given = tmp_path / "pairs.jsonl"
+    clean = "The company said nothing one day after the hearing."
+    given.write_text(json.dumps({"spun": spin(clean), "clean": clean}) + "\n", encoding="utf-8")
+    found = {(e.spun, e.original): e.source for e in learn([pile], pairs=[given]).entries}
+    assert ("sooner or later", "one day") not in found
+    found = {
+        (e.spun, e.original): e.source
+        for e in learn([pile], pairs=[given], pile_min_count=1).entries
+    }
+    assert found[("sooner or later", "one day")] == "pile"  # once in the pile: kept
+    assert ("flip", "turn") in found
+    # the given pairs still need two sightings: their one "corporate" adds no "pairs" row
+    assert found[("corporate", "company")] == "pile"
+
+
+def test_learn_rejects_a_min_count_below_one(pile: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    out = str(tmp_path / "t.tsv")
+    for option in ("--min-count", "--pile-min-count"):
+        result = CliRunner().invoke(app, ["learn", str(pile), "-q", "-o", out, option, "0"])
+        assert result.exit_code == 2 and "at least 1" in result.output
+
+
 def test_kept_counts_natural_uses(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.jsonl"
     rows = [

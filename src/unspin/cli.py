@@ -282,6 +282,14 @@ def learn(
     min_count: Annotated[
         int, typer.Option("--min-count", help="Keep pairs seen at least this often.")
     ] = 2,
+    pile_min_count: Annotated[
+        int | None,
+        typer.Option(
+            "--pile-min-count",
+            help="Keep pairs found in PATHS seen at least this often (default: --min-count); "
+            "1 for a few known spun/clean copies, where every swap is real.",
+        ),
+    ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help="Table name stored in its header.")
     ] = None,
@@ -305,6 +313,8 @@ def learn(
         raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
     if lm_weight is not None and not 0.0 < lm_weight < 1.0:
         raise _fail(f"--lm-weight must be between 0 and 1 (exclusive), not {lm_weight}", 2)
+    if min(min_count, min_count if pile_min_count is None else pile_min_count) < 1:
+        raise _fail("--min-count and --pile-min-count must be at least 1", 2)
     result = None
     try:
         if merge:
@@ -320,6 +330,7 @@ def learn(
                 phrases=phrases or [],
                 progress=not quiet,
                 min_count=min_count,
+                pile_min_count=pile_min_count,
             )
             entries = result.entries
             comments = learning.table_comments(result)

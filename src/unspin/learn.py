@@ -524,12 +524,15 @@ def learn(
     phrases: Sequence[Path] = (),
     progress: bool = False,
     min_count: int = 2,
+    pile_min_count: int | None = None,
 ) -> LearnResult:
     """Learn table entries from a pile of articles, known pairs and phrase lists.
 
     ``paths``: .txt files, folders, .jsonl(.gz) files (text in ``field``);
     ``pairs``: JSONL files of ``{"spun": ..., "clean": ...}``; ``phrases``: CSV/TSV
-    phrase lists (spun, original[, count]).
+    phrase lists (spun, original[, count]). Pairs need ``min_count`` sightings;
+    ``pile_min_count``, when given, replaces it for the pile's pairs (1 for a small pile of
+    known spun/clean copies, where every substitution is real).
 
     >>> import tempfile, pathlib, json
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pairs.jsonl"
@@ -564,9 +567,12 @@ def learn(
         n_given += 1
 
     entries: list[Entry] = []
-    for stats, source in ((pile, "pile"), (given, "pairs")):
+    for stats, source, least in (
+        (pile, "pile", min_count if pile_min_count is None else pile_min_count),
+        (given, "pairs", min_count),
+    ):
         stats.resolve()
-        learned = stats.entries(min_count, source)
+        learned = stats.entries(least, source)
         entries += _significant(learned, stats.counts)
     phrase_rows = phrase_entries(list(phrases)) if phrases else []
     entries = merge_entries([*entries, *phrase_rows])
@@ -677,8 +683,9 @@ def clean_spin_gate(
     field: str = "text",
     progress: bool = False,
 ) -> float | None:
-    """The spin gate for ``table``, learned from a pile: twice the table-hit share that 95%
-    of the pile's clean documents (the clean sides of its pairs) stay under, and at least
+    """The spin gate for ``table``, learned from a pile: twice the table-hit share
+    (:func:`unspin.detect.sure_share`) that 95% of the pile's clean documents (the clean
+    sides of its pairs) stay under, and at least
     the engine's default. None when the pile has fewer than 20 such documents.
 
     A table learned from a heavy spinner covers ordinary words too, so clean news shows
@@ -694,7 +701,7 @@ def clean_spin_gate(
     engine = engine_for(table, RestoreOptions(thorough=False))
     documents = tqdm_documents(iter_documents(paths, field), result, progress, "spin gate")
     rates = sorted(
-        engine.spin(doc.text).hit_rate
+        engine.spin(doc.text).sure_rate
         for n, doc in enumerate(documents)
         if n in result.clean_documents
     )
