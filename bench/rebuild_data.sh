@@ -8,8 +8,9 @@ mkdir -p bench/out
 # 1. Synthetic spun/clean pairs of Wikipedia (dictionary half 0; calibration uses half 1).
 python -m bench.make_pairs --corpus "$CORPUS/wikipedia_en.jsonl.gz" --n 3000 \
     --output bench/out/wiki_pairs.jsonl --seed 1 --part 0
-# 2. The mapping table: seeds (000 against 001), synthetic pairs, tortured phrases.
-unspin learn seeds --pairs bench/out/wiki_pairs.jsonl \
+# 2. The mapping table: seeds (000 against 001: a real spinner's swaps, each kept even when
+#    seen once), synthetic pairs (kept when seen twice), tortured phrases.
+unspin learn seeds --pile-min-count 1 --pairs bench/out/wiki_pairs.jsonl \
     --phrases "$CORPUS/tortured_phrases.csv" \
     --output data/synonym_pairs.tsv --name wiki-moby-2026.11 \
     --comment "licence: CC BY-SA 3.0 (learned from English Wikipedia text; attribution list: data/lm/wikipedia_en.sources.tsv.gz)" \
