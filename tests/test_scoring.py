@@ -131,3 +131,27 @@ def test_a_few_chance_hits_in_a_short_story_are_not_spin() -> None:
     words = Counter({"the": 9, "a": 3})
     assert spin_evidence(words, 100, 2.0).spin < 0.5  # 2% of the words, but only 2 hits
     assert spin_evidence(words, 1000, 20.0).spin >= 0.5  # the same share, 20 hits
+
+
+def _priors(text: str, observed: str, original: str) -> list[float]:
+    """The bundled model's prior of every ``observed`` -> ``original`` candidate in ``text``,
+    analysed as if the document looked spun."""
+    engine = get_engine(RestoreOptions(min_spin=0.0, thorough=True))
+    return [
+        engine.model.prior(f)
+        for s in engine.analyse(text).sentences
+        for c, f in zip(s.candidates, s.features, strict=True)
+        if s.words[c.i : c.j] == [observed] and c.words == (original,)
+    ]
+
+
+def test_an_before_a_consonant_is_not_taken_for_a_spun_the() -> None:
+    # "an try": the spinner swapped the noun and left the article as it was.
+    swapped_noun, plain = _priors("They made an try at it. They made an effort at it.", "an", "the")
+    assert swapped_noun < plain - 1.0
+
+
+def test_a_candidate_that_makes_an_agree_earns_trust() -> None:
+    after_an = _priors("They made an try at the port.", "try", "attempt")
+    after_a = _priors("They made a try at the port.", "try", "attempt")
+    assert after_an and after_a and after_an[0] > after_a[0] + 0.5

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .articles import agreement_change, article_disagreement
 from .candidates import Candidate, reversal_candidates, table_candidates, thesaurus_candidates
 from .decode import Scorer, decide
 from .detect import SpinEvidence, reversal_prior, spin_evidence, word_counts
@@ -298,6 +299,7 @@ class Engine:
                     cands,
                     self._features(
                         sent_words,
+                        [t.text for t in tokens[a : a + len(sent_words)]],
                         cands,
                         gains,
                         logprobs,
@@ -313,6 +315,7 @@ class Engine:
     def _features(
         self,
         words: Sequence[str],
+        raw: Sequence[str],
         cands: Sequence[Candidate],
         gains: Sequence[float],
         logprobs: Sequence[float],
@@ -351,6 +354,8 @@ class Engine:
                     seen - 1,
                     total - g,
                     in_doc,
+                    article_disagreement(raw, c.i, c.j),
+                    agreement_change(raw, c.i, c.words),
                 )
             )
         return feats

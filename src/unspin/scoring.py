@@ -46,6 +46,9 @@ FEATURES = (
     "pair_repeats",  # log(1 + other places in the document with the same swap on offer)
     "pair_gain_elsewhere",  # the LM gains of the same swap at those places, summed
     "original_in_doc",  # the candidate's words occur as written elsewhere in the document
+    "a_before_vowel",  # it replaces "a" written before a vowel sound ("a existence")
+    "an_before_consonant",  # it replaces "an" written before a consonant sound ("an try")
+    "agreement_change",  # +1 it makes the article before it agree, -1 it breaks agreement
 )
 
 
@@ -72,6 +75,8 @@ def candidate_features(
     repeats: int = 0,
     gain_elsewhere: float = 0.0,
     original_in_doc: bool = False,
+    article_disagrees: float = 0.0,
+    agreement_change: float = 0.0,
 ) -> list[float]:
     """The feature vector of one candidate, in the order of :data:`FEATURES`."""
     table, rev = source == "table", source == "reversal"
@@ -98,6 +103,9 @@ def candidate_features(
         math.log1p(repeats),
         max(-10.0, min(10.0, gain_elsewhere)),
         float(original_in_doc),
+        max(0.0, article_disagrees),
+        max(0.0, -article_disagrees),
+        agreement_change,
     ]
 
 
