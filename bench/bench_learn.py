@@ -24,36 +24,56 @@ import random
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 REUTERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "reuters21578.jsonl.gz"
 OUT = Path(__file__).resolve().parent / "out"
 
 
-# The simulated spinners' dictionary: synonyms per word (None: all) and their minimum
-# frequency (zipf). Set from the command line; part of the pile's file name.
-DICTIONARY: dict[str, float | None] = {"max_synonyms": 6, "min_zipf": 3.0}
+@dataclass(frozen=True)
+class Spinners:
+    """The pile's simulated spinners: seed, share of words swapped, fixed dictionary or a
+    new synonym at every occurrence, synonyms per word (None: all) and their least zipf."""
+
+    seed: int = 1
+    rate: float = 0.3
+    fixed: bool = True
+    max_synonyms: int | None = 6
+    min_zipf: float = 3.0
+
+    def make(self) -> list:
+        """Styles A and B; unseen stories are spun by the same ones as the pile."""
+        from bench.spinner import Spinner
+
+        return [
+            Spinner.from_moby(
+                rate=self.rate,
+                seed=self.seed,
+                style=style,
+                fixed=self.fixed,
+                max_synonyms=self.max_synonyms,
+                min_zipf=self.min_zipf,
+            )
+            for style in ("A", "B")
+        ]
+
+    def pile_name(self, total: int) -> str:
+        """The pile's file name (the default dictionary keeps the older, shorter name)."""
+        kind = (
+            ""
+            if (self.max_synonyms, self.min_zipf) == (6, 3.0)
+            else f"_syn{self.max_synonyms}_zipf{self.min_zipf}"
+        )
+        fixed = "_fixed" if self.fixed else ""
+        return f"learn_pile_{total}_{self.seed}_{self.rate}{fixed}{kind}.jsonl"
 
 
-def spinners(seed: int, rate: float, fixed: bool) -> list:
-    """The pile's two spinners (styles A and B); unseen stories are spun by the same ones."""
-    from bench.spinner import Spinner
-
-    return [
-        Spinner.from_moby(rate=rate, seed=seed, style=s, fixed=fixed, **DICTIONARY)  # type: ignore[arg-type]
-        for s in ("A", "B")
-    ]
-
-
-def build_pile(total: int, seed: int, rate: float, fixed: bool) -> tuple[Path, Counter]:
+def build_pile(total: int, spinners: Spinners) -> tuple[Path, Counter]:
     """Write (or reuse) the pile; returns its path and the spinner's true (spun, original) pairs."""
     OUT.mkdir(parents=True, exist_ok=True)
-    kind = (
-        ""
-        if DICTIONARY == {"max_synonyms": 6, "min_zipf": 3.0}
-        else (f"_syn{DICTIONARY['max_synonyms']}_zipf{DICTIONARY['min_zipf']}")
-    )
-    pile = OUT / f"learn_pile_{total}_{seed}_{rate}{'_fixed' if fixed else ''}{kind}.jsonl"
+    pile = OUT / spinners.pile_name(total)
+    seed = spinners.seed
     truth_path = pile.with_suffix(".truth.json")
     if pile.exists() and truth_path.exists():
         truth = Counter(
@@ -67,7 +87,7 @@ def build_pile(total: int, seed: int, rate: float, fixed: bool) -> tuple[Path, C
     n_orig = int(total * 0.45)
     n_unrelated = total - n_orig - int(n_orig * 2 / 3)
     originals, unrelated = docs[:n_orig], docs[n_orig : n_orig + n_unrelated]
-    spin_a, spin_b = spinners(seed, rate, fixed)
+    spin_a, spin_b = spinners.make()
     rows: list[dict] = []
     truth: Counter = Counter()
     for k, doc in enumerate(originals):
@@ -98,11 +118,9 @@ def held_out(total: int, seed: int, count: int) -> list[str]:
 
 def restore_report(
     table: Path,
-    seed: int,
-    rate: float,
+    spinners: Spinners,
     count: int,
     total: int,
-    fixed: bool,
     lms: dict[str, Path | None] | None = None,
 ) -> dict:
     """Restore unseen spun stories with the learned table: same newswire and Wikipedia.
@@ -115,11 +133,11 @@ def restore_report(
     from unspin import RestoreOptions
 
     lms = lms or {"bundled": None}
-    spin = spinners(seed, rate, fixed)
+    spin = spinners.make()
     out: dict = {}
     for name, texts in (
-        ("reuters_unseen", held_out(total, seed, count)),
-        ("wikipedia_other_source", held_out_chunks(count, seed)),
+        ("reuters_unseen", held_out(total, spinners.seed, count)),
+        ("wikipedia_other_source", held_out_chunks(count, spinners.seed)),
     ):
         pairs = [(spin[k % 2].spin(t), t) for k, t in enumerate(texts)]
         for label, lm in lms.items():
@@ -201,15 +219,16 @@ def main(argv: list[str] | None = None) -> None:
         "--min-zipf", type=float, default=3.0, help="the spinner's synonyms' minimum zipf"
     )
     args = parser.parse_args(argv)
-    DICTIONARY.update(max_synonyms=args.max_synonyms or None, min_zipf=args.min_zipf)
-    fixed = not args.free_choice
+    spinners = Spinners(
+        args.seed, args.rate, not args.free_choice, args.max_synonyms or None, args.min_zipf
+    )
     if not REUTERS.exists():
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
 
     from unspin.learn import LEARNED_TABLE_THRESHOLD, clean_spin_gate, learn, table_comments
     from unspin.table import load_table, write_table
 
-    pile, truth = build_pile(args.docs, args.seed, args.rate, fixed)
+    pile, truth = build_pile(args.docs, spinners)
     started = time.perf_counter()
     result = learn([pile], progress=True, min_count=args.min_count)
     seconds = time.perf_counter() - started
@@ -249,9 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.adapt_lm:
         report["adapt_lm"], lms = adapt_report(result, pile, args.output, args.lm_weight or [None])
     if args.restore:
-        report["restore"] = restore_report(
-            args.output, args.seed, args.rate, args.restore, args.docs, fixed, lms
-        )
+        report["restore"] = restore_report(args.output, spinners, args.restore, args.docs, lms)
     print(result.summary.format(), file=sys.stderr)
     print(json.dumps(report, indent=1))
     print("most frequent learned pairs not in the spinner's log:", file=sys.stderr)
