@@ -155,3 +155,13 @@ def test_a_candidate_that_makes_an_agree_earns_trust() -> None:
     after_an = _priors("They made an try at the port.", "try", "attempt")
     after_a = _priors("They made a try at the port.", "try", "attempt")
     assert after_an and after_a and after_an[0] > after_a[0] + 0.5
+
+
+def test_one_phrase_repeated_counts_as_two_hits(small_table: Path) -> None:
+    engine = get_engine(RestoreOptions(tables=(small_table,)))
+    once = "The judge in the court docket ruled on Monday. "
+    varied = once + "The lawyers said in keeping with the rules they would appeal. "
+    repeated = once * 6
+    assert engine.spin(once).table_hits == 2  # "court docket": two words
+    assert engine.spin(repeated).table_hits == 4  # six times, counted twice
+    assert engine.spin(varied).table_hits == 5  # another phrase is new evidence
