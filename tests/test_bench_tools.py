@@ -235,3 +235,14 @@ def test_moby_spinner_runs_and_splits() -> None:
     assert s0.spin(text) != text
     assert not set(s0.synonyms("court")) & set(s1.synonyms("court"))
     assert all(w.islower() for w in s0.synonyms("court"))
+
+
+def test_ceiling_counts_errors_whose_original_is_offered() -> None:
+    from bench.bench_ceiling import covered_errors
+
+    pairs = [("the court docket ruled in keeping with it", "the court ruled according to it")]
+    offered = {("court docket", "court")}
+    assert covered_errors(pairs, offered) == (4, 1)  # 1 + 3 errors; only the first offered
+    offered.add(("in keeping with", "according to"))
+    assert covered_errors(pairs, offered) == (4, 4)
+    assert covered_errors([("a supervision said", "the government said")], {("a", "the")}) == (2, 1)
