@@ -133,7 +133,6 @@ class Thesaurus:
                 if limit is not None and len(out) >= limit:
                     break
         return out
-        return out
 
 
 def _inflected_entry(
