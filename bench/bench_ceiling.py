@@ -41,9 +41,9 @@ def offered_pairs(text: str, options: RestoreOptions) -> set[tuple[str, str]]:
 
 def covered_errors(pairs: list[tuple[str, str]], offered: set[tuple[str, str]]) -> tuple[int, int]:
     """(word errors, errors whose original is offered) over (spun, clean) sentence pairs:
-    a differing block counts when offered whole (alone or with the same word next to it on
-    both sides: "court docket" -> "court"), or word by word when both sides have the same
-    length.
+    a differing block counts when offered whole (alone or with the word next to it, which
+    both sides share: "court docket" -> "court"), or word by word when both sides have the
+    same length.
 
     >>> covered_errors([("the court docket ruled", "the court ruled")], {("court docket", "court")})
     (1, 1)
@@ -59,7 +59,7 @@ def covered_errors(pairs: list[tuple[str, str]], offered: set[tuple[str, str]]) 
             after = sw[b : b + 1]
             ways = [(found, original), (before + found, before + original)]
             ways.append((found + after, original + after))
-            if any((" ".join(a), " ".join(b)) in offered for a, b in ways):
+            if any((" ".join(x), " ".join(y)) in offered for x, y in ways):
                 covered += n
             elif len(found) == len(original):
                 covered += sum(pair in offered for pair in zip(found, original, strict=True))
