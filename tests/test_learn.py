@@ -344,7 +344,11 @@ def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_pat
 
 
 def test_merged_tables_keep_the_most_cautious_settings(tmp_path: Path) -> None:
-    from unspin.learn import merged_settings
+    from unspin.table import load_merged
+
+    def merged_settings(paths: list[Path]) -> tuple[float | None, float | None]:
+        table = load_merged(paths)
+        return table.spin_gate, table.threshold
 
     entry = Entry("court docket", "court", 3, 1, 0.6, 0.2, "pile")
     write_table([entry], tmp_path / "a.tsv", "a", spin_gate=0.02, threshold=-2.5)

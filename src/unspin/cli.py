@@ -307,7 +307,7 @@ def learn(
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
-    from .table import load_table, write_table
+    from .table import load_merged, load_table, write_table
 
     if merge and lm_output:
         raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
@@ -318,7 +318,8 @@ def learn(
     result = None
     try:
         if merge:
-            entries = learning.merge(paths or [])
+            merged = load_merged(paths or [])
+            entries = merged.entries
             comments = [f"merged from {', '.join(str(p) for p in paths or [])}"]
         else:
             if not (paths or pairs or phrases):
@@ -340,7 +341,7 @@ def learn(
         rows = write_table(entries, output, name or output.stem, all_comments)
         gate = threshold = None
         if merge:
-            gate, threshold = learning.merged_settings(paths or [])
+            gate, threshold = merged.spin_gate, merged.threshold
         elif result is not None and paths:
             # Measured on the table as written (probabilities rounded as in the file).
             written = load_table(output)

@@ -15,7 +15,7 @@ from .decode import Scorer, decide
 from .detect import SpinEvidence, reversal_prior, spin_evidence, word_counts
 from .options import RestoreOptions
 from .scoring import DecisionModel, _zipf, candidate_features, load_decision_model
-from .table import Table, bundled_table, load_table
+from .table import Table, bundled_table, load_merged
 from .tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
 __all__ = ["Edit", "Engine", "get_engine", "engine_for"]
@@ -50,12 +50,7 @@ def _all_caps_run(tokens: Sequence[Token], i: int) -> bool:
 
 @lru_cache(maxsize=8)
 def _load_tables(paths: tuple[Path, ...]) -> Table:
-    if not paths:
-        return bundled_table()
-    table = load_table(paths[0])
-    for path in paths[1:]:
-        table = table.merged(load_table(path))
-    return table
+    return load_merged(paths) if paths else bundled_table()
 
 
 def _load_scorer(options: RestoreOptions) -> Scorer:

@@ -32,7 +32,7 @@ from .align import Alignment, Change, Prepared, Substitution, align, prepare, wo
 from .corpus import Document, iter_documents, iter_pairs
 from .neardup import NearDupIndex
 from .phrases import phrase_entries
-from .table import Entry, Table, load_table, merge_entries, phrase_key
+from .table import Entry, Table, load_merged, merge_entries, phrase_key
 from .tokens import norm, tokenize
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
     "adapt_lm",
     "pile_clean_texts",
     "clean_spin_gate",
-    "merged_settings",
     "LEARNED_TABLE_THRESHOLD",
 ]
 
@@ -594,7 +593,8 @@ def learn(
 
 
 def merge(paths: Sequence[Path]) -> list[Entry]:
-    """Merge table files: identical pairs have their counts summed.
+    """Merge table files: identical pairs have their counts summed
+    (:func:`unspin.table.load_merged`).
 
     >>> import tempfile, pathlib
     >>> from unspin.table import write_table
@@ -604,10 +604,7 @@ def merge(paths: Sequence[Path]) -> list[Entry]:
     >>> [x.count for x in merge([d / "a.tsv", d / "b.tsv"])]
     [6]
     """
-    entries: list[Entry] = []
-    for path in paths:
-        entries.extend(load_table(path).entries)
-    return merge_entries(entries)
+    return load_merged(paths).entries
 
 
 def table_comments(result: LearnResult) -> list[str]:
@@ -707,16 +704,6 @@ def clean_spin_gate(
     )
     p95 = rates[min(len(rates) - 1, int(0.95 * len(rates)))]
     return round(max(HIT_RATE_AT_HALF, 2 * p95), 4)
-
-
-def merged_settings(paths: Sequence[Path]) -> tuple[float | None, float | None]:
-    """The spin gate and table threshold for tables merged from ``paths``: the most
-    cautious of theirs (a threshold only when every table has one)."""
-    tables = [load_table(p) for p in paths]
-    gates = [t.spin_gate for t in tables if t.spin_gate is not None]
-    thresholds = [t.threshold for t in tables if t.threshold is not None]
-    full = bool(tables) and len(thresholds) == len(tables)
-    return (max(gates) if gates else None), (max(thresholds) if full else None)
 
 
 def tqdm_documents(

@@ -25,7 +25,7 @@ than the bundled one).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +41,7 @@ __all__ = [
     "Table",
     "phrase_key",
     "load_table",
+    "load_merged",
     "bundled_table",
     "bundled_table_path",
     "write_table",
@@ -260,6 +261,27 @@ def load_table(path: str | Path) -> Table:
     for key in ("spin_gate", "threshold"):
         if key in fields:
             setattr(table, key, float(fields[key]))
+    return table
+
+
+def load_merged(paths: Sequence[str | Path]) -> Table:
+    """The tables at ``paths`` loaded and merged into one (:meth:`Table.merged`: the same
+    pair summed, the most cautious spin gate and threshold); an empty table for none.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> e = Entry("court docket", "court", 3, 0, 0.9, 0.2, "pile")
+    >>> _ = write_table([e], d / "a.tsv", "a", spin_gate=0.02)
+    >>> _ = write_table([e], d / "b.tsv", "b", spin_gate=0.04)
+    >>> t = load_merged([d / "a.tsv", d / "b.tsv"])
+    >>> t.entries[0].count, t.spin_gate
+    (6, 0.04)
+    """
+    if not paths:
+        return Table.from_entries([], "empty")
+    table = load_table(paths[0])
+    for path in paths[1:]:
+        table = table.merged(load_table(path))
     return table
 
 
