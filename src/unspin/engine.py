@@ -115,11 +115,8 @@ def _blocked(tokens: Sequence[Token], names: set[str]) -> set[int]:
     return {k for k in range(len(tokens)) if tokens[k].text in names or _is_name(tokens, k, 0)}
 
 
-def _drop_blocked(
-    cands: Sequence[Candidate], tokens: Sequence[Token], names: set[str]
-) -> list[Candidate]:
-    """Candidates that touch no name (a capitalised word inside a sentence, anywhere)."""
-    blocked = _blocked(tokens, names)
+def _drop_blocked(cands: Sequence[Candidate], blocked: set[int]) -> list[Candidate]:
+    """Candidates that touch no name (see :func:`_blocked`)."""
     return [c for c in cands if not blocked.intersection(range(c.i, c.j))]
 
 
@@ -274,13 +271,14 @@ class Engine:
         pending = []
         for (a, b), cands in zip(spans, tabled, strict=True):
             sent_words = lm_words[a:b]
+            blocked = _blocked(tokens[a:b], names)
             logprobs: Sequence[float] = ()
             if thorough:
                 logprobs = self.scorer.token_logprobs(sent_words)
                 cands = cands + self._open_candidates(
-                    text, tokens[a:b], keys[a:b], names, counts, logprobs
+                    text, tokens[a:b], keys[a:b], blocked, counts, logprobs
                 )
-            cands = _drop_blocked(_unique(cands), tokens[a:b], names)
+            cands = _drop_blocked(_unique(cands), blocked)
             if not cands:
                 continue
             if not logprobs:
@@ -385,11 +383,12 @@ class Engine:
         text: str,
         tokens: Sequence[Token],
         keys: Sequence[str],
-        names: set[str],
+        blocked: set[int],
         counts: Any,
         logprobs: Sequence[float],
     ) -> list[Candidate]:
-        """Candidates beyond the table: small-word reversals and thesaurus synonyms."""
+        """Candidates beyond the table: small-word reversals and thesaurus synonyms (none
+        at the ``blocked`` positions, names)."""
         opts = self.options
         cands: list[Candidate] = []
         if opts.reversals:
@@ -400,7 +399,6 @@ class Engine:
             from .thesaurus import load_thesaurus
 
             thesaurus = load_thesaurus()
-            blocked = _blocked(tokens, names)
             positions = [
                 k
                 for k in range(len(tokens))
