@@ -130,13 +130,19 @@ def _name_words(tokens: Sequence[Token], sentences: Sequence[tuple[int, int]]) -
     return names
 
 
+def _swap(words: Sequence[str], cand: Candidate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The swap ``cand`` would undo, (observed words, candidate words): the same swap
+    anywhere in a document has the same key."""
+    return tuple(words[cand.i : cand.j]), cand.words
+
+
 def _pair_totals(pending: Sequence[tuple]) -> dict[tuple, tuple[int, float]]:
     """For each (observed words, candidate words) pair: how often the document offers it
     and the sum of its LM gains there (a spinner swaps a word the same way every time)."""
     totals: dict[tuple, tuple[int, float]] = {}
     for _, words, cands, gains, _ in pending:
         for c, g in zip(cands, gains, strict=True):
-            key = (tuple(words[c.i : c.j]), c.words)
+            key = _swap(words, c)
             n, total = totals.get(key, (0, 0.0))
             totals[key] = (n + 1, total + g)
     return totals
@@ -218,7 +224,7 @@ class Engine:
         """Decide once more where a swap made elsewhere in the document is on offer but was
         not made, with :attr:`DecisionModel.repeat_bonus` added to its prior."""
         made = {
-            (tuple(s.words[c.i : c.j]), c.words)
+            _swap(s.words, c)
             for s, decisions in zip(sentences, chosen, strict=True)
             for c, _ in decisions
         }
@@ -228,7 +234,7 @@ class Engine:
             taken = {c for c, _ in decisions}
             again, boosted = [], False
             for c, gain in cands:
-                if c not in taken and (tuple(sent.words[c.i : c.j]), c.words) in made:
+                if c not in taken and _swap(sent.words, c) in made:
                     c, boosted = replace(c, prior=c.prior + self.model.repeat_bonus), True
                 if c.prior + gain > floor:
                     again.append(c)
@@ -290,10 +296,7 @@ class Engine:
         pairs = _pair_totals(pending)
         sentences = []
         for a, sent_words, cands, gains, logprobs in pending:
-            document = [
-                (pairs[(tuple(sent_words[c.i : c.j]), c.words)], counts[" ".join(c.words)] > 0)
-                for c in cands
-            ]
+            document = [(pairs[_swap(sent_words, c)], counts[" ".join(c.words)] > 0) for c in cands]
             sentences.append(
                 Scored(
                     a,
