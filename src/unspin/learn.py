@@ -682,8 +682,8 @@ def clean_spin_gate(
 ) -> float | None:
     """The spin gate for ``table``, learned from a pile: twice the table-hit share
     (:func:`unspin.detect.sure_share`) that 95% of the pile's clean documents (the clean
-    sides of its pairs) stay under, and at least
-    the engine's default. None when the pile has fewer than 20 such documents.
+    sides of its pairs) stay under, and at least the engine's default. None when the pile
+    has fewer than 20 such documents.
 
     A table learned from a heavy spinner covers ordinary words too, so clean news shows
     more table hits than with the bundled table; without its own gate, more clean
