@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,18 @@ def test_documents_that_look_clean_come_back_unchanged(small_table: Path) -> Non
     # The same phrase is restored once the gate is opened, or in a short spun snippet.
     assert "according to the rules" in restore(text, opts, min_spin=0.0)
     assert restore("Filed in keeping with the rules.", opts) == "Filed according to the rules."
+
+
+def test_a_document_through_the_gate_must_show_enough_edits(small_table: Path) -> None:
+    from unspin.engine import get_engine
+
+    clean = next((Path(__file__).parents[1] / "seeds").glob("003_*.txt")).read_text("utf-8")
+    text = clean + "\nThe papers were filed in keeping with the rules.\n"
+    engine = get_engine(replace(fast(small_table), min_spin=0.01))
+    analysis = engine.analyse(text)
+    assert 0.01 <= analysis.evidence.spin < 1  # through the gate, but unsure
+    one = engine.decided(text, analysis)
+    assert [e.restored for e in one] == ["according to"]
+    assert engine.edits_from(text, analysis) == []  # one edit in 360 words: chance
+    # With the gate off (min_spin 0) every decided edit is made.
+    assert "according to the rules" in restore(text, fast(small_table), min_spin=0.0)

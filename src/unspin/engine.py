@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from .articles import agreement_change, article_disagreement
 from .candidates import Candidate, reversal_candidates, table_candidates, thesaurus_candidates
 from .decode import Scorer, decide
-from .detect import SpinEvidence, reversal_prior, spin_evidence, word_counts
+from .detect import SpinEvidence, confirmed, reversal_prior, spin_evidence, word_counts
 from .options import RestoreOptions
 from .scoring import DecisionModel, _zipf, candidate_features, load_decision_model
 from .table import Table, bundled_table, load_merged
@@ -177,7 +177,15 @@ class Engine:
         return self.edits_from(text, self.analyse(text))
 
     def edits_from(self, text: str, analysis: Analysis) -> list[Edit]:
-        """Decide edits from a finished analysis of ``text``."""
+        """Decide edits from a finished analysis of ``text``; none when the gate is on
+        (``min_spin`` above 0) and too few of them bear out the spin estimate."""
+        out = self.decided(text, analysis)
+        if self.options.min_spin > 0 and not confirmed(analysis.evidence, len(out)):
+            return []
+        return out
+
+    def decided(self, text: str, analysis: Analysis) -> list[Edit]:
+        """The edits decided from a finished analysis of ``text``, however few."""
         tokens = analysis.tokens
         out: list[Edit] = []
         margin = self.options.margin
