@@ -44,7 +44,8 @@ MinSpinOpt = Annotated[
         min=0.0,
         max=1.0,
         help="Leave documents whose spin estimate (see `unspin score`) is below this "
-        "unchanged; 0 restores every document.",
+        "unchanged, and those whose edits are too few to bear it out; 0 restores every "
+        "document.",
     ),
 ]
 TableOnlyOpt = Annotated[

@@ -34,7 +34,8 @@ class RestoreOptions:
     #: (positive: fewer, safer changes; negative: bolder).
     margin: float = 0.0
     #: Documents whose spin estimate (0..1, see ``unspin score``) is below this come back
-    #: unchanged: clean text is left alone. 0 lets every document be restored.
+    #: unchanged: clean text is left alone. So do those above it whose decided edits are
+    #: too few to bear the estimate out (``detect.confirmed``). 0 restores every document.
     min_spin: float = 0.5
 
     def signature_parts(self) -> dict[str, str]:
