@@ -246,3 +246,17 @@ def test_ceiling_counts_errors_whose_original_is_offered() -> None:
     offered.add(("in keeping with", "according to"))
     assert covered_errors(pairs, offered) == (4, 4)
     assert covered_errors([("a supervision said", "the government said")], {("a", "the")}) == (2, 1)
+
+
+def test_gate_sweep_counts_clean_documents_kept_and_errors_undone() -> None:
+    from bench.bench_gate import Outcome, sweep
+
+    outcomes = [
+        Outcome("clean", spin=0.6, words=300, edits=2),  # needs 0.05 * 0.4 * 300 = 6
+        Outcome("clean", spin=0.0, words=300, edits=0),
+        Outcome("A0", spin=0.6, words=300, edits=30, before=60, after=30),
+        Outcome("A0", spin=0.6, words=300, edits=3, before=40, after=38),
+    ]
+    off, on = sweep(outcomes, [0.0, 0.05])
+    assert "clean changed 1 " in off and "A0 0.320" in off  # (30 + 2) / 100 undone
+    assert "clean changed 0 " in on and "A0 0.300" in on  # the 3-edit document is dropped
