@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from bench.metrics import error_reduction, false_change_rate, fraction_undone, words
@@ -56,8 +57,14 @@ def sentence_spans_of(text: str) -> list[tuple[int, int]]:
     return [(toks[a].start, toks[b - 1].end) for a, b in sentence_spans(toks, text)]
 
 
+# A stretch this long that one side of a sentence pair lacks is no spinner's swap: the
+# clean sentence is another version of it (001 quotes the lawsuit where 000 paraphrases it).
+OTHER_VERSION_WORDS = 8
+
+
 def seed_pairs() -> list[tuple[str, str]]:
-    """(spun sentence of seed 000, its clean counterpart in 001) where 001 has one."""
+    """(spun sentence of seed 000, its clean counterpart in 001) where 001 has one, and
+    not another version of it (a differing stretch of :data:`OTHER_VERSION_WORDS` words)."""
     spun, clean = _seed("000"), _seed("001")
     clean_sents = [clean[a:b] for a, b in sentence_spans_of(clean)]
     pairs = []
@@ -66,9 +73,19 @@ def seed_pairs() -> list[tuple[str, str]]:
         if len(words(s)) < 6:
             continue
         match = extractOne(s, clean_sents, scorer=fuzz.ratio, score_cutoff=55)
-        if match:
+        if match and not _other_version(s, match[0]):
             pairs.append((s, match[0]))
     return pairs
+
+
+def _other_version(spun: str, clean: str) -> bool:
+    """Whether the two sentences differ by a stretch of many words (not a spin)."""
+    ops = Levenshtein.opcodes(words(spun), words(clean))
+    return any(
+        max(o.src_end - o.src_start, o.dest_end - o.dest_start) >= OTHER_VERSION_WORDS
+        for o in ops
+        if o.tag != "equal"
+    )
 
 
 def seed_reductions(edits: Sequence[Edit]) -> list[tuple[int, int]]:
