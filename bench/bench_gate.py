@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bench.calibrate import held_out_chunks
 from bench.metrics import error_reduction
 from bench.spinner import Spinner
-from unspin.detect import EDITS_PER_WORD_WHEN_UNSURE
+from unspin.detect import EDITS_PER_WORD_WHEN_UNSURE, edits_needed
 from unspin.engine import get_engine
 from unspin.options import RestoreOptions
 from unspin.restore import apply_edits
@@ -37,7 +37,7 @@ class Outcome:
 
     def kept(self, factor: float) -> bool:
         """Whether the document keeps its edits under ``factor`` (``detect.confirmed``)."""
-        return self.edits > 0 and self.edits >= factor * (1 - self.spin) * self.words
+        return self.edits > 0 and self.edits >= edits_needed(self.spin, self.words, factor)
 
 
 def outcome(kind: str, text: str, original: str | None) -> Outcome:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .scoring import _zipf
 
-__all__ = ["SpinEvidence", "spin_evidence", "reversal_prior", "confirmed"]
+__all__ = ["SpinEvidence", "spin_evidence", "reversal_prior", "confirmed", "edits_needed"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,16 @@ def confirmed(evidence: SpinEvidence, edits: int) -> bool:
     >>> confirmed(spin_evidence(Counter({"the": 9}), 300, 40.0), 1)  # spin 1: sure
     True
     """
-    return edits >= EDITS_PER_WORD_WHEN_UNSURE * (1 - evidence.spin) * evidence.words
+    return edits >= edits_needed(evidence.spin, evidence.words)
+
+
+def edits_needed(spin: float, words: int, per_word: float = EDITS_PER_WORD_WHEN_UNSURE) -> float:
+    """The edits a document of ``words`` words with this ``spin`` estimate must show.
+
+    >>> edits_needed(0.5, 300), edits_needed(1.0, 300)
+    (7.5, 0.0)
+    """
+    return per_word * (1 - spin) * words
 
 
 def word_counts(keys: Sequence[str]) -> Counter[str]:
