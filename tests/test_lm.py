@@ -75,13 +75,20 @@ def test_token_logprobs_sum_to_score(lm: LanguageModel) -> None:
 @pytest.mark.parametrize("i", [0, 1, 3, 7])
 def test_score_span_differences_equal_score_differences(lm: LanguageModel, i: int) -> None:
     sentence = ["the", "court", "said", "that", "the", "case", "was", "closed", "."]
-    for other in ("judge", "law", "zebra"):
+    assert_span_differences_equal_score_differences(lm, sentence, i, ("judge", "law", "zebra"))
+
+
+def assert_span_differences_equal_score_differences(
+    model: LanguageModel | MixedLanguageModel, sentence: list[str], i: int, others: tuple
+) -> None:
+    """Swapping word ``i`` changes ``score_span`` exactly as it changes ``score``."""
+    for other in others:
         changed = [*sentence[:i], other, *sentence[i + 1 :]]
         left, right = sentence[:i], sentence[i + 1 :]
-        span = lm.score_span(left, [sentence[i]], right, eos=True) - lm.score_span(
+        span = model.score_span(left, [sentence[i]], right, eos=True) - model.score_span(
             left, [other], right, eos=True
         )
-        assert math.isclose(span, lm.score(sentence) - lm.score(changed), abs_tol=1e-4)
+        assert math.isclose(span, model.score(sentence) - model.score(changed), abs_tol=1e-4)
 
 
 def test_score_span_at_sentence_end_needs_eos(lm: LanguageModel) -> None:
@@ -245,13 +252,7 @@ def test_mixture_shifts_towards_the_adapted_text(mixture: MixedLanguageModel) ->
 @pytest.mark.parametrize("i", [0, 1, 3, 6])
 def test_mixture_score_span_matches_score(mixture: MixedLanguageModel, i: int) -> None:
     sentence = ["the", "tribunal", "said", "that", "the", "levy", "was", "clear", "."]
-    for other in ("court", "law", "zebra"):
-        changed = [*sentence[:i], other, *sentence[i + 1 :]]
-        left, right = sentence[:i], sentence[i + 1 :]
-        span = mixture.score_span(left, [sentence[i]], right, eos=True) - mixture.score_span(
-            left, [other], right, eos=True
-        )
-        assert math.isclose(span, mixture.score(sentence) - mixture.score(changed), abs_tol=1e-4)
+    assert_span_differences_equal_score_differences(mixture, sentence, i, ("court", "law", "zebra"))
     assert mixture.score_spans(sentence[:i], [["court"]], sentence[i + 1 :]) == [
         mixture.score_span(sentence[:i], ["court"], sentence[i + 1 :])
     ]
