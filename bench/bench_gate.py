@@ -21,7 +21,7 @@ from unspin.engine import get_engine
 from unspin.options import RestoreOptions
 from unspin.restore import apply_edits
 
-FACTORS = [0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1]
+FACTORS = [0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1]
 
 
 @dataclass(frozen=True)

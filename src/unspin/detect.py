@@ -100,10 +100,10 @@ def spin_evidence(
 
 
 # A document the gate let through must show its spin in the decisions as well: at least
-# this many edits per word, scaled by how unsure the estimate was (1 - spin). Chosen on
-# 3,000 held-out Wikipedia chunks: the clean ones changed fell from 23 to 4, and their
-# simulated spins lost at most half a point of errors undone (bench/bench_gate.py).
-EDITS_PER_WORD_WHEN_UNSURE = 0.05
+# this many edits per word, scaled by how unsure the estimate was (1 - spin). The smallest
+# factor that leaves none of 3,000 held-out clean Wikipedia chunks changed (23 without the
+# check); their simulated spins lose at most 1.6 points of errors undone (bench/bench_gate.py).
+EDITS_PER_WORD_WHEN_UNSURE = 0.08
 
 
 def confirmed(evidence: SpinEvidence, edits: int) -> bool:
@@ -123,7 +123,7 @@ def edits_needed(spin: float, words: int, per_word: float = EDITS_PER_WORD_WHEN_
     """The edits a document of ``words`` words with this ``spin`` estimate must show.
 
     >>> edits_needed(0.5, 300), edits_needed(1.0, 300)
-    (7.5, 0.0)
+    (12.0, 0.0)
     """
     return per_word * (1 - spin) * words
 
