@@ -225,24 +225,15 @@ def main(argv: list[str] | None = None) -> None:
     if not REUTERS.exists():
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
 
-    from unspin.learn import LEARNED_TABLE_THRESHOLD, clean_spin_gate, learn, table_comments
-    from unspin.table import load_table, write_table
+    from unspin.learn import learn, table_comments, write_learned_table
 
     pile, truth = build_pile(args.docs, spinners)
     started = time.perf_counter()
     result = learn([pile], progress=True, min_count=args.min_count)
     seconds = time.perf_counter() - started
-    write_table(result.entries, args.output, "bench", table_comments(result))
-    gate = clean_spin_gate(result, [pile], load_table(args.output), progress=True)
-    if gate is not None:
-        write_table(
-            result.entries,
-            args.output,
-            "bench",
-            table_comments(result),
-            gate,
-            LEARNED_TABLE_THRESHOLD,
-        )
+    _, gate, _ = write_learned_table(
+        result, [pile], args.output, "bench", table_comments(result), progress=True
+    )
     gate_seconds = time.perf_counter() - started - seconds
 
     learned = {(e.spun, e.original.lower()): e for e in result.entries}

@@ -308,19 +308,18 @@ def learn(
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
-    from .table import load_merged, load_table, write_table
+    from .table import load_merged, write_table
 
     if merge and lm_output:
         raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
     if lm_weight is not None and not 0.0 < lm_weight < 1.0:
         raise _fail(f"--lm-weight must be between 0 and 1 (exclusive), not {lm_weight}", 2)
-    if min(min_count, min_count if pile_min_count is None else pile_min_count) < 1:
+    if min_count < 1 or (pile_min_count is not None and pile_min_count < 1):
         raise _fail("--min-count and --pile-min-count must be at least 1", 2)
     result = None
     try:
         if merge:
             merged = load_merged(paths or [])
-            entries = merged.entries
             comments = [f"merged from {', '.join(str(p) for p in paths or [])}"]
         else:
             if not (paths or pairs or phrases):
@@ -334,22 +333,24 @@ def learn(
                 min_count=min_count,
                 pile_min_count=pile_min_count,
             )
-            entries = result.entries
             comments = learning.table_comments(result)
             if not quiet:
                 typer.echo(result.summary.format(), err=True)
         all_comments = [*comments, *(comment or [])]
-        rows = write_table(entries, output, name or output.stem, all_comments)
-        gate = threshold = None
-        if merge:
+        table_name = name or output.stem
+        if result is None:
             gate, threshold = merged.spin_gate, merged.threshold
-        elif result is not None and paths:
-            # Measured on the table as written (probabilities rounded as in the file).
-            written = load_table(output)
-            gate = learning.clean_spin_gate(result, paths, written, field=field, progress=not quiet)
-            threshold = None if gate is None else learning.LEARNED_TABLE_THRESHOLD
-        if gate is not None or threshold is not None:
-            write_table(entries, output, name or output.stem, all_comments, gate, threshold)
+            rows = write_table(merged.entries, output, table_name, all_comments, gate, threshold)
+        else:
+            rows, gate, threshold = learning.write_learned_table(
+                result,
+                paths or [],
+                output,
+                table_name,
+                all_comments,
+                field=field,
+                progress=not quiet,
+            )
     except UnspinError as exc:
         raise _fail(str(exc)) from None
     if not quiet:

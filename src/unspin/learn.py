@@ -49,6 +49,7 @@ __all__ = [
     "adapt_lm",
     "pile_clean_texts",
     "clean_spin_gate",
+    "write_learned_table",
     "LEARNED_TABLE_THRESHOLD",
 ]
 
@@ -704,6 +705,34 @@ def clean_spin_gate(
     )
     p95 = rates[min(len(rates) - 1, int(0.95 * len(rates)))]
     return round(max(HIT_RATE_AT_HALF, 2 * p95), 4)
+
+
+def write_learned_table(
+    result: LearnResult,
+    paths: Sequence[Path],
+    output: Path,
+    name: str,
+    comments: Iterable[str] = (),
+    *,
+    field: str = "text",
+    progress: bool = False,
+) -> tuple[int, float | None, float | None]:
+    """Write a learned table; learned from a pile (``paths``), it also gets its own spin
+    gate (:func:`clean_spin_gate`, measured on the table as written, probabilities
+    rounded as in the file) and :data:`LEARNED_TABLE_THRESHOLD`.
+    Returns (rows written, gate, threshold).
+    """
+    from .table import load_table, write_table
+
+    comments = list(comments)
+    rows = write_table(result.entries, output, name, comments)
+    gate = None
+    if paths:
+        gate = clean_spin_gate(result, paths, load_table(output), field=field, progress=progress)
+    if gate is None:
+        return rows, None, None
+    write_table(result.entries, output, name, comments, gate, LEARNED_TABLE_THRESHOLD)
+    return rows, gate, LEARNED_TABLE_THRESHOLD
 
 
 def tqdm_documents(
