@@ -343,6 +343,38 @@ def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_pat
     assert clean_spin_gate(result(10), [tmp_path], table) is None  # too few to tell
 
 
+def test_a_table_learned_from_a_pile_is_written_with_its_own_settings(
+    small_table: Path, tmp_path: Path
+) -> None:
+    from unspin.detect import HIT_RATE_AT_HALF
+    from unspin.learn import LEARNED_TABLE_THRESHOLD, LearnResult, LearnSummary, write_learned_table
+    from unspin.table import load_table
+
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for k in range(25):
+        text = f"Story {k}: the court docket met and the judge left on day {k}."
+        (pile / f"{k:02d}.txt").write_text(text, encoding="utf-8")
+    entries = load_table(small_table).entries
+    out = tmp_path / "learned.tsv"
+
+    def written(clean: int, paths: list[Path]) -> tuple:
+        result = LearnResult(
+            entries, LearnSummary(documents=25), frozenset(), frozenset(range(clean))
+        )
+        rows, gate, threshold = write_learned_table(result, paths, out, "learned")
+        table = load_table(out)
+        assert rows == len(entries) == len(table)
+        assert (table.spin_gate, table.threshold) == (gate, threshold)
+        return gate, threshold
+
+    gate, threshold = written(25, [pile])
+    assert gate is not None and gate > HIT_RATE_AT_HALF
+    assert threshold == LEARNED_TABLE_THRESHOLD
+    assert written(10, [pile]) == (None, None)  # too few clean documents to set a gate
+    assert written(25, []) == (None, None)  # learned from pairs only: no pile to measure
+
+
 def test_merged_tables_keep_the_most_cautious_settings(tmp_path: Path) -> None:
     from unspin.table import load_merged
 
