@@ -32,7 +32,7 @@ from .align import Alignment, Change, Prepared, Substitution, align, prepare, wo
 from .corpus import Document, iter_documents, iter_pairs
 from .neardup import NearDupIndex
 from .phrases import phrase_entries
-from .table import Entry, Table, load_merged, merge_entries, phrase_key
+from .table import Entry, Table, load_merged, load_table, merge_entries, phrase_key, write_table
 from .tokens import norm, tokenize
 
 __all__ = [
@@ -722,8 +722,6 @@ def write_learned_table(
     rounded as in the file) and :data:`LEARNED_TABLE_THRESHOLD`.
     Returns (rows written, gate, threshold).
     """
-    from .table import load_table, write_table
-
     comments = list(comments)
     rows = write_table(result.entries, output, name, comments)
     gate = None
