@@ -98,7 +98,10 @@ def test_jsonl_mode(small_table: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"id": 7, "body": "according to"}
     bad = runner.invoke(app, ["restore", "--jsonl"], input="{oops\n")
-    assert bad.exit_code == 1 and "line 1" in bad.output
+    assert bad.exit_code == 3 and "line 1" in bad.stderr
+    assert bad.stdout == "{oops\n"  # passed through, not lost
+    strict = runner.invoke(app, ["restore", "--jsonl", "--strict"], input="{oops\n")
+    assert strict.exit_code == 1 and strict.stdout == ""
 
 
 def test_version() -> None:

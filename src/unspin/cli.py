@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import json
+import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -52,6 +59,19 @@ TableOnlyOpt = Annotated[
     bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")
 ]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of input and output.")]
+DecodeErrorsOpt = Annotated[
+    str,
+    typer.Option(
+        "--errors",
+        help="Bytes that are not valid in --encoding: 'strict' stops with an error, 'replace' "
+        "reads them as U+FFFD, 'keep' passes them through unchanged (plain text only).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+
+#: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
+EXIT_PASSED_THROUGH = 3
+_DECODE_ERRORS = {"strict": "strict", "replace": "replace", "keep": "surrogateescape"}
 
 
 def make_options(
@@ -80,31 +100,201 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _read(path: str, encoding: str) -> str:
-    """Read a file (or stdin for '-') losslessly: bytes in, decoded once, newlines kept."""
+def _name(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _check_encoding(encoding: str, errors: str = "strict") -> str:
+    """The codec error handler for ``--errors`` (a usage error for unknown values)."""
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        name = "standard input" if path == "-" else path
-        raise _fail(
-            f"{name}: not valid {encoding} (byte {exc.start}: {exc.reason}); "
-            f"pass --encoding with the file's real encoding"
-        ) from None
+        codecs.lookup(encoding)
     except LookupError:
         raise _fail(f"unknown encoding {encoding!r}", 2) from None
+    if errors not in _DECODE_ERRORS:
+        raise _fail(f"--errors must be one of {', '.join(_DECODE_ERRORS)}, not {errors!r}", 2)
+    return _DECODE_ERRORS[errors]
 
 
-def _write(text: str, encoding: str, path: Path | None = None) -> None:
-    data = text.encode(encoding, errors="surrogateescape")
-    if path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        path.write_bytes(data)
+def _decode_failure(path: str, encoding: str, exc: UnicodeDecodeError) -> typer.Exit:
+    return _fail(
+        f"{_name(path)}: not valid {encoding} (byte {exc.start}: {exc.reason}); pass --encoding "
+        f"with the file's real encoding, or --errors replace"
+    )
+
+
+@contextmanager
+def _open_input(path: str) -> Iterator[IO[bytes]]:
+    """A file (or stdin for '-') opened for binary reading; a one-line error otherwise."""
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise _fail(f"{path}: {exc.strerror or exc}") from None
+    with stream:
+        yield stream
+
+
+def _input_size(path: str) -> int | None:
+    try:
+        return None if path == "-" else os.stat(path).st_size
+    except OSError:
+        return None
+
+
+def _read(path: str, encoding: str, errors: str = "strict") -> str:
+    """Read a whole file (or stdin for '-') losslessly: bytes in, decoded once, newlines kept."""
+    handler = _check_encoding(encoding, errors)
+    with _open_input(path) as stream:
+        try:
+            data = stream.read()
+        except OSError as exc:
+            raise _fail(f"{_name(path)}: {exc.strerror or exc}") from None
+    try:
+        return data.decode(encoding, handler)
+    except UnicodeDecodeError as exc:
+        raise _decode_failure(path, encoding, exc) from None
+
+
+def _iter_chunks(path: str, encoding: str, errors: str, quiet: bool) -> Iterator[str]:
+    """The input as the chunks it is restored in (see :mod:`unspin.streaming`), read in
+    bounded memory, with a progress bar in MB for inputs of more than one chunk."""
+    from .streaming import CHUNK_CHARS, iter_text_chunks, read_text_pieces
+
+    handler = _check_encoding(encoding, errors)
+    bar = _Progress(_input_size(path), "B", quiet, after=CHUNK_CHARS, desc=_name(path))
+    with _open_input(path) as stream:
+        pieces = read_text_pieces(stream, encoding, handler, on_bytes=bar.update)
+        try:
+            yield from iter_text_chunks(pieces)
+        except UnicodeDecodeError as exc:
+            raise _decode_failure(path, encoding, exc) from None
+        except OSError as exc:
+            raise _fail(f"{_name(path)}: {exc.strerror or exc}") from None
+        finally:
+            bar.close()
+
+
+class _Progress:
+    """A tqdm bar on stderr, only on a terminal, only once ``after`` units are done."""
+
+    def __init__(
+        self, total: int | None, unit: str, quiet: bool, after: int = 0, desc: str = ""
+    ) -> None:
+        self.total, self.unit, self.after, self.desc = total, unit, after, desc
+        self.enabled = not quiet and sys.stderr.isatty()
+        if total is not None and total <= after:
+            self.enabled = False
+        self.done = 0
+        self.bar: Any = None
+
+    def update(self, n: int = 1) -> None:
+        if not self.enabled:
+            return
+        self.done += n
+        if self.bar is None and self.done > self.after:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=self.total,
+                unit=self.unit,
+                unit_scale=self.unit == "B",
+                desc=self.desc,
+                file=sys.stderr,
+                leave=False,
+            )
+            self.bar.update(self.done)
+        elif self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _Output:
+    """Where restored bytes go: stdout, or a temporary file moved onto ``path`` only when
+    everything was written (a failed run leaves the destination as it was)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.tmp: Path | None = None
+        if path is None:
+            self.stream: IO[bytes] = sys.stdout.buffer
+        else:
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+            self.tmp = Path(name)
+            self.stream = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+        self.stream.flush()
+
+    def commit(self, backup: Path | None = None) -> None:
+        if self.tmp is None or self.path is None:
+            return
+        self.stream.close()
+        if backup is not None:
+            shutil.copyfile(self.path, backup)
+        mode = self.path.stat().st_mode & 0o7777 if self.path.exists() else 0o644
+        os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.path)
+        self.tmp = None
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            self.stream.close()
+            self.tmp.unlink(missing_ok=True)
+            self.tmp = None
+
+
+def _guarded(command: Callable[..., None]) -> Callable[..., None]:
+    """Run a command inside :func:`_errors`."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with _errors():
+            command(*args, **kwargs)
+
+    return run
+
+
+def _debug() -> bool:
+    return bool(os.environ.get("UNSPIN_DEBUG"))
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn every failure into one ``unspin: ...`` line and exit code 1 (never a traceback;
+    ``UNSPIN_DEBUG=1`` shows it)."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except UnspinError as exc:
+        raise _fail(str(exc)) from None
+    except BrokenPipeError:
+        try:  # the reader went away (``| head``): stop quietly
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            os.dup2(sys.stdout.fileno(), 1)
+        except OSError:
+            pass
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", 130) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise _fail(f"{where}{exc.strerror or exc}") from None
+    except MemoryError:
+        raise _fail("out of memory") from None
+    except Exception as exc:
+        if _debug():
+            raise
+        raise _fail(
+            f"unexpected {type(exc).__name__}: {exc} (run with UNSPIN_DEBUG=1 for details "
+            f"and please report it)"
+        ) from None
 
 
 def _version(value: bool) -> None:
@@ -146,9 +336,31 @@ def restore(
         str, typer.Option("--backup-suffix", help="Suffix of the backup --in-place keeps.")
     ] = ".orig",
     jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="Input is JSON lines; restore one field of each record.")
+        bool,
+        typer.Option(
+            "--jsonl", help="Input is JSON lines: restore --field of each record, line by line."
+        ),
     ] = False,
-    field: Annotated[str, typer.Option("--field", help="Field restored with --jsonl.")] = "text",
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Field restored with --jsonl (repeatable; default: text)."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="With --jsonl: stop at the first malformed line (exit 1) instead of passing "
+            "it through.",
+        ),
+    ] = False,
+    annotate: Annotated[
+        bool,
+        typer.Option(
+            "--annotate",
+            help='With --jsonl: add {"unspin": {"spin": {field: score}, "edits": {field: n}, '
+            '"signature": ...}} to each restored record.',
+        ),
+    ] = False,
     table: TableOpt = None,
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
@@ -157,40 +369,115 @@ def restore(
     margin: MarginOpt = 0.0,
     min_spin: MinSpinOpt = 0.5,
     encoding: EncodingOpt = "utf-8",
+    errors: DecodeErrorsOpt = "strict",
+    quiet: QuietOpt = False,
 ) -> None:
-    """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place."""
-    from .restore import restore as restore_text
+    """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place.
 
+    Input of any size is read and written in bounded memory. Plain text longer than
+    about 1 MB (1,000,000 characters) is restored in chunks cut at paragraph breaks (else
+    line breaks, sentence ends, spaces); each chunk's spin is judged on its own. Text
+    shorter than that is one chunk, restored exactly as in one piece.
+
+    With --jsonl every input line comes out, in order, as soon as it is done: a record
+    is restored as `unspin restore` restores its field's text alone; a malformed line
+    (not valid JSON, not an object, a field missing or not a string) is passed through
+    unchanged and named on stderr.
+
+    Exit codes: 0 done; 1 error (bad file, table, model or encoding; with --strict, the
+    first malformed line: every line before it has been written); 2 usage error; 3 with
+    --jsonl, malformed lines were passed through unchanged (all the others restored).
+    """
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
         raise _fail("several files need --output-dir DIR or --in-place", 2)
     if in_place and "-" in paths:
         raise _fail("--in-place cannot rewrite standard input", 2)
-    if output_dir:
-        output_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        for path in _progress(paths):
-            text = _read(path, encoding)
-            if jsonl:
-                from .pipelines import restore_jsonl_text
-
-                result = restore_jsonl_text(text, field, options, source=path)
-            else:
-                result = restore_text(text, options)
+    if (strict or annotate) and not jsonl:
+        raise _fail("--strict and --annotate go with --jsonl", 2)
+    _check_encoding(encoding, errors)
+    passed = 0
+    with _errors():
+        _check_files(options)
+        if output_dir:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        for path in _progress(paths, quiet):
             if in_place:
-                Path(path + backup_suffix).write_bytes(Path(path).read_bytes())
-                _write(result, encoding, Path(path))
+                target: Path | None = Path(path)
             elif output_dir and path != "-":
-                _write(result, encoding, output_dir / Path(path).name)
+                target = output_dir / Path(path).name
             else:
-                _write(result, encoding)
-    except UnspinError as exc:
-        raise _fail(str(exc)) from None
+                target = None
+            out = _Output(target)
+            try:
+                if jsonl:
+                    passed += _restore_jsonl(
+                        path, out, field or ["text"], options, strict, annotate, encoding, quiet
+                    )
+                else:
+                    _restore_plain(path, out, options, encoding, errors, quiet)
+                backup = Path(path + backup_suffix) if in_place else None
+                out.commit(backup)
+            finally:
+                out.discard()
+    if passed:
+        raise _fail(
+            f"{passed} malformed line{'s' if passed > 1 else ''} passed through unchanged "
+            f"(see above)",
+            EXIT_PASSED_THROUGH,
+        )
 
 
-def _progress(paths: list[str]):  # type: ignore[no-untyped-def]
-    if len(paths) < 2:
+def _check_files(options: RestoreOptions) -> None:
+    """Tables and model named on the command line must be files (a folder is an error)."""
+    for path in (*options.tables, *([options.lm] if options.lm else [])):
+        if Path(path).is_dir():
+            raise _fail(f"{path} is a folder; give a table or model file")
+
+
+def _restore_plain(
+    path: str, out: _Output, options: RestoreOptions, encoding: str, errors: str, quiet: bool
+) -> None:
+    from .restore import restore_and_explain
+
+    for chunk in _iter_chunks(path, encoding, errors, quiet):
+        out.write(restore_and_explain(chunk, options).text.encode(encoding, "surrogateescape"))
+
+
+def _restore_jsonl(
+    path: str,
+    out: _Output,
+    fields: list[str],
+    options: RestoreOptions,
+    strict: bool,
+    annotate: bool,
+    encoding: str,
+    quiet: bool,
+) -> int:
+    """Restore one JSONL input line by line; the number of lines passed through."""
+    from .streaming import restore_jsonl_lines
+
+    passed = 0
+    bar = _Progress(None, " records", quiet, desc=_name(path))
+    with _open_input(path) as stream:
+        try:
+            for result in restore_jsonl_lines(stream, fields, options, annotate, encoding):
+                if result.problem is not None:
+                    where = f"{_name(path)}, line {result.lineno}: {result.problem}"
+                    if strict:
+                        raise _fail(f"{where} (--strict: stopped here)")
+                    typer.echo(f"unspin: {where}; passed through unchanged", err=True)
+                    passed += 1
+                out.write(result.data)
+                bar.update()
+        finally:
+            bar.close()
+    return passed
+
+
+def _progress(paths: list[str], quiet: bool = False):  # type: ignore[no-untyped-def]
+    if len(paths) < 2 or quiet:
         return paths
     from tqdm import tqdm
 
@@ -208,17 +495,25 @@ def explain(
     margin: MarginOpt = 0.0,
     min_spin: MinSpinOpt = 0.5,
     encoding: EncodingOpt = "utf-8",
+    errors: DecodeErrorsOpt = "strict",
+    quiet: QuietOpt = False,
 ) -> None:
-    """Print each edit restore would make, as JSON lines (offsets are character offsets)."""
+    """Print each edit restore would make, as JSON lines (offsets are character offsets).
+
+    Input longer than about 1 MB is explained chunk by chunk as `restore` restores it;
+    offsets stay those of the whole input.
+    """
     from .restore import restore_and_explain
 
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
-    try:
-        result = restore_and_explain(_read(file, encoding), options)
-    except UnspinError as exc:
-        raise _fail(str(exc)) from None
-    for e in result.edits:
-        typer.echo(json.dumps(e._asdict(), ensure_ascii=False))
+    with _errors():
+        _check_files(options)
+        offset = 0
+        for chunk in _iter_chunks(file, encoding, errors, quiet):
+            for e in restore_and_explain(chunk, options).edits:
+                moved = e._replace(start=e.start + offset, end=e.end + offset)
+                typer.echo(json.dumps(moved._asdict(), ensure_ascii=False))
+            offset += len(chunk)
 
 
 @app.command()
@@ -230,16 +525,29 @@ def score(
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
     encoding: EncodingOpt = "utf-8",
+    errors: DecodeErrorsOpt = "strict",
 ) -> None:
-    """Print each file's spin estimate (0 = clean, 1 = heavily spun) as TSV."""
+    """Print each file's spin estimate (0 = clean, 1 = heavily spun) as TSV.
+
+    Input longer than about 1 MB is scored chunk by chunk (see `restore --help`): the
+    estimate is the chunks' mean, weighted by their length.
+    """
+    options = make_options(table, lm, no_lm, True)
+    with _errors():
+        _check_files(options)
+        for path in files or ["-"]:
+            typer.echo(f"{path}\t{_spin(path, encoding, errors, options):.3f}")
+
+
+def _spin(path: str, encoding: str, errors: str, options: RestoreOptions) -> float:
+    """The spin estimate of one input, read in chunks (mean weighted by chunk length)."""
     from .pipelines import spin_score
 
-    options = make_options(table, lm, no_lm, True)
-    try:
-        for path in files or ["-"]:
-            typer.echo(f"{path}\t{spin_score(_read(path, encoding), options):.3f}")
-    except UnspinError as exc:
-        raise _fail(str(exc)) from None
+    total = weighted = 0.0
+    for chunk in _iter_chunks(path, encoding, errors, quiet=True):
+        total += len(chunk)
+        weighted += spin_score(chunk, options) * len(chunk)
+    return weighted / total if total else 0.0
 
 
 LmOutputOpt = Annotated[
@@ -261,6 +569,7 @@ LmWeightOpt = Annotated[
 
 
 @app.command()
+@_guarded
 def learn(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Articles: .txt files, folders, .jsonl(.gz) files.")
@@ -378,6 +687,7 @@ def learn(
 
 
 @app.command("train-lm")
+@_guarded
 def train_lm(
     paths: Annotated[
         list[Path], typer.Argument(help="Clean text: .txt files, folders, .jsonl(.gz).")

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from .engine import get_engine
-from .errors import UnspinError
 from .options import RestoreOptions, resolve_options
 from .restore import restore
+from .streaming import RecordError, restore_jsonl_text, restore_records
 
-__all__ = ["spin_score", "restore_records", "restore_jsonl_text", "UnspinPipeline", "restore_bag"]
-
-
-class RecordError(UnspinError, ValueError):
-    """A JSONL record is malformed or lacks the text field."""
+__all__ = [
+    "spin_score",
+    "restore_records",
+    "restore_jsonl_text",
+    "RecordError",
+    "UnspinPipeline",
+    "restore_bag",
+]
 
 
 def spin_score(text: str, options: RestoreOptions | None = None, **overrides: Any) -> float:
@@ -25,51 +27,6 @@ def spin_score(text: str, options: RestoreOptions | None = None, **overrides: An
     True
     """
     return get_engine(resolve_options(options, **overrides)).spin(text).spin
-
-
-def restore_records(
-    records: Iterable[dict[str, Any]],
-    field: str = "text",
-    options: RestoreOptions | None = None,
-    **overrides: Any,
-) -> Iterator[dict[str, Any]]:
-    """Restore ``field`` of each record; other fields pass through untouched.
-
-    >>> next(restore_records([{"id": 1, "text": "in keeping with the law"}]))
-    {'id': 1, 'text': 'according to the law'}
-    """
-    opts = resolve_options(options, **overrides)
-    for n, record in enumerate(records, start=1):
-        value = record.get(field)
-        if not isinstance(value, str):
-            raise RecordError(f"record {n}: field {field!r} is missing or not a string")
-        yield {**record, field: restore(value, opts)}
-
-
-def restore_jsonl_text(
-    text: str, field: str = "text", options: RestoreOptions | None = None, source: str = "input"
-) -> str:
-    """Restore one field of every line of a JSONL document; blank lines are kept."""
-    out: list[str] = []
-    for lineno, line in enumerate(text.splitlines(keepends=True), start=1):
-        if not line.strip():
-            out.append(line)
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RecordError(f"{source}, line {lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise RecordError(f"{source}, line {lineno}: expected a JSON object")
-        try:
-            (restored,) = restore_records([record], field, options)
-        except RecordError:
-            raise RecordError(
-                f"{source}, line {lineno}: field {field!r} is missing or not a string"
-            ) from None
-        ending = line[len(line.rstrip("\r\n")) :]
-        out.append(json.dumps(restored, ensure_ascii=False) + ending)
-    return "".join(out)
 
 
 class UnspinPipeline:

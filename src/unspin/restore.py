@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from .engine import Edit, get_engine
+from .engine import Edit, Engine, get_engine
 from .options import RestoreOptions, resolve_options
 
 __all__ = ["Edit", "Restoration", "restore", "restore_and_explain", "apply_edits", "signature"]
@@ -40,12 +40,100 @@ def restore_and_explain(
     >>> apply_edits("The court docket ruled in keeping with the law.", r.edits) == r.text
     True
     """
+    return spin_and_explain(text, options, **overrides)[1]
+
+
+def spin_and_explain(
+    text: str, options: RestoreOptions | None = None, **overrides: Any
+) -> tuple[float, Restoration]:
+    """The document's spin estimate (see ``unspin score``) and its restoration, from one
+    analysis.
+
+    >>> spin, r = spin_and_explain("The court docket ruled in keeping with the law.")
+    >>> spin > 0.5, r.text
+    (True, 'The court ruled according to the law.')
+    """
     text = _check_text(text)
     engine = get_engine(resolve_options(options, **overrides))
     if not text:
-        return Restoration("", (), engine.signature)
-    edits = tuple(engine.edits(text))
-    return Restoration(apply_edits(text, edits), edits, engine.signature)
+        return 0.0, Restoration("", (), engine.signature)
+    analysis = engine.analyse(text)
+    edits = tuple(settled_edits(engine, text, engine.edits_from(text, analysis)))
+    return analysis.evidence.spin, Restoration(apply_edits(text, edits), edits, engine.signature)
+
+
+#: Passes over a restored text in search of a fixed point (then nothing changes).
+_SETTLE_ROUNDS = 3
+
+
+def settled_edits(engine: Engine, text: str, edits: Sequence[Edit]) -> list[Edit]:
+    """The edits of ``text`` extended to a fixed point, so that restoring is idempotent:
+    restoring the result again changes nothing.
+
+    The engine looks at the restored text once more (only when it got edits); what it
+    would change there is folded into the edits, in ``text``'s coordinates (an edit that
+    a later pass undoes disappears). Up to :data:`_SETTLE_ROUNDS` passes; a text that
+    finds no fixed point by then comes back unchanged.
+    """
+    edits = sorted(edits, key=lambda e: e.start)
+    for _ in range(_SETTLE_ROUNDS):
+        if not edits:
+            return []
+        restored = apply_edits(text, edits)
+        again = engine.edits(restored)
+        if not again:
+            return edits
+        edits = compose_edits(text, edits, restored, again)
+    return []
+
+
+def compose_edits(
+    text: str, edits: Sequence[Edit], restored: str, again: Sequence[Edit]
+) -> list[Edit]:
+    """Edits of ``text`` that give what ``again`` (edits of ``restored``, the result of
+    ``edits``) gives: overlapping edits merge into one.
+
+    >>> first = [Edit(0, 7, "keeping", "living", 1.0, "t")]
+    >>> second = [Edit(0, 13, "living within", "in", 2.0, "u")]
+    >>> compose_edits("keeping within", first, "living within", second)
+    [Edit(start=0, end=14, found='keeping within', restored='in', score=2.0, source='u')]
+    """
+    # Spans of both kinds in ``restored``'s coordinates, merged where they overlap.
+    items = []
+    shift = 0
+    for e in sorted(edits, key=lambda e: e.start):
+        start = e.start + shift
+        items.append((start, start + len(e.restored), 0, e))
+        shift += len(e.restored) - len(e.found)
+    items += [(e.start, e.end, 1, e) for e in again]
+    items.sort(key=lambda item: (item[0], item[1]))
+    groups: list[list[tuple[int, int, int, Edit]]] = []
+    for item in items:
+        if groups and item[0] < max(i[1] for i in groups[-1]):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    out: list[Edit] = []
+    moved = 0  # restored offset minus text offset, before the current group
+    for group in groups:
+        firsts = [e for _, _, kind, e in group if kind == 0]
+        seconds = sorted((e for _, _, kind, e in group if kind == 1), key=lambda e: e.start)
+        lo, hi = min(i[0] for i in group), max(i[1] for i in group)
+        x_lo = lo - moved
+        grown = sum(len(e.restored) - len(e.found) for e in firsts)
+        x_hi = hi - moved - grown
+        moved += grown
+        if not seconds:
+            out.extend(firsts)
+            continue
+        result = apply_edits(
+            restored[lo:hi], [e._replace(start=e.start - lo, end=e.end - lo) for e in seconds]
+        )
+        found = text[x_lo:x_hi]
+        if result != found:
+            best = max(seconds, key=lambda e: e.score)
+            out.append(Edit(x_lo, x_hi, found, result, best.score, best.source))
+    return out
 
 
 def restore(text: str, options: RestoreOptions | None = None, **overrides: Any) -> str:

@@ -1,0 +1,345 @@
+"""Restoring input of any size in bounded memory: long texts in chunks, JSONL record by record.
+
+A text longer than :data:`CHUNK_CHARS` is restored in chunks cut at paragraph breaks
+(else line breaks, else sentence ends, else spaces), each chunk a document of its own:
+its spin evidence (the gate) is taken per chunk. A text that fits in one chunk is
+restored exactly as :func:`unspin.restore` restores it.
+
+JSONL is handled line by line: a malformed line (not UTF-8, not JSON, not an object, a
+field missing or not a string) is never dropped; it is passed through unchanged and
+reported, or raises, as the caller chooses.
+
+>>> restore_long("The court docket ruled.\\n\\nIn keeping with the law, it said.", max_chars=40)
+'The court ruled.\\n\\nAccording to the law, it said.'
+>>> next(restore_records([{"id": 1, "text": "in keeping with the law"}]))
+{'id': 1, 'text': 'according to the law'}
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any, Literal, NamedTuple
+
+from .errors import UnspinError
+from .options import RestoreOptions, resolve_options
+from .restore import restore_and_explain, spin_and_explain
+
+__all__ = [
+    "CHUNK_CHARS",
+    "RecordError",
+    "LineResult",
+    "chunk_bounds",
+    "iter_text_chunks",
+    "read_text_pieces",
+    "restore_long",
+    "restore_record",
+    "restore_records",
+    "restore_jsonl_lines",
+    "restore_jsonl_text",
+]
+
+#: Texts longer than this many characters are restored in chunks (about 1 MB: an ordinary
+#: article, even a long report, is one chunk).
+CHUNK_CHARS = 1_000_000
+#: Bytes read from a stream at a time.
+READ_BYTES = 1 << 20
+
+_PARAGRAPH = re.compile(r"\n[ \t\f\v\r]*\n")
+_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+class RecordError(UnspinError, ValueError):
+    """A JSONL record is malformed or lacks the text field (the message names the line)."""
+
+
+def _last_end(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> int:
+    """End of the last match of ``pattern`` in ``text[lo:hi]``, or -1."""
+    end = -1
+    for m in pattern.finditer(text, lo, hi):
+        end = m.end()
+    return end
+
+
+def _cut(text: str, start: int, max_chars: int) -> int:
+    """Where the chunk starting at ``start`` ends: after the last paragraph break in its
+    second half, else the last line break, sentence end or space; else at the limit."""
+    hi = start + max_chars
+    lo = start + max_chars // 2
+    para = _last_end(_PARAGRAPH, text, lo, hi)
+    if para > 0:
+        return para
+    line = text.rfind("\n", lo, hi)
+    if line >= 0:
+        return line + 1
+    for pattern in (_SENTENCE, _SPACE):
+        end = _last_end(pattern, text, lo, hi)
+        if end > 0:
+            return end
+    return hi
+
+
+def chunk_bounds(text: str, max_chars: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the chunks ``text`` is restored in; one chunk when it fits.
+
+    >>> list(chunk_bounds("One.\\n\\nTwo.\\n\\nThree.", max_chars=12))
+    [(0, 12), (12, 18)]
+    """
+    start, n = 0, len(text)
+    while n - start > max_chars:
+        end = _cut(text, start, max_chars)
+        yield start, end
+        start = end
+    if start < n or n == 0:
+        yield start, n
+
+
+def iter_text_chunks(pieces: Iterable[str], max_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    """Regroup a stream of text pieces into the chunks :func:`chunk_bounds` would cut;
+    at most about two chunks are held at a time.
+
+    >>> list(iter_text_chunks(["One.\\n\\nTw", "o.\\n\\nThree."], max_chars=12))
+    ['One.\\n\\nTwo.\\n\\n', 'Three.']
+    """
+    buffer = ""
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) > max_chars:
+            end = _cut(buffer, 0, max_chars)
+            yield buffer[:end]
+            buffer = buffer[end:]
+    if buffer:
+        yield buffer
+
+
+def read_text_pieces(
+    stream: IO[bytes],
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    on_bytes: Callable[[int], None] | None = None,
+    name: str = "input",
+) -> Iterator[str]:
+    """Decode a binary stream piece by piece (``errors`` as for :meth:`bytes.decode`).
+
+    Raises :class:`UnicodeDecodeError` whose ``start`` is the offset in the whole stream.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    done = 0
+    while True:
+        data = stream.read(READ_BYTES)
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            at = done - pending + exc.start
+            raise UnicodeDecodeError(exc.encoding, exc.object, at, at + 1, exc.reason) from None
+        done += len(data)
+        if on_bytes is not None and data:
+            on_bytes(len(data))
+        if text:
+            yield text
+        if not data:
+            return
+
+
+def restore_long(
+    text: str,
+    options: RestoreOptions | None = None,
+    max_chars: int = CHUNK_CHARS,
+    **overrides: Any,
+) -> str:
+    """:func:`unspin.restore`, in chunks when ``text`` is longer than ``max_chars``.
+
+    >>> restore_long("Clean text.") == "Clean text."
+    True
+    """
+    opts = resolve_options(options, **overrides)
+    return "".join(
+        restore_and_explain(text[a:b], opts).text for a, b in chunk_bounds(text, max_chars)
+    )
+
+
+def _restore_counted(text: str, opts: RestoreOptions) -> tuple[str, float, int, str]:
+    """Restored text, spin estimate (mean over chunks, weighted by length), edits, signature."""
+    parts: list[str] = []
+    spin_sum, edits, signature = 0.0, 0, ""
+    for a, b in chunk_bounds(text):
+        spin, result = spin_and_explain(text[a:b], opts)
+        parts.append(result.text)
+        spin_sum += spin * (b - a)
+        edits += len(result.edits)
+        signature = result.signature
+    return "".join(parts), round(spin_sum / max(len(text), 1), 3), edits, signature
+
+
+def _fields(field: str | Sequence[str]) -> tuple[str, ...]:
+    names = (field,) if isinstance(field, str) else tuple(field)
+    if not names:
+        raise ValueError("give at least one field to restore")
+    return names
+
+
+def _problem(record: object, fields: Sequence[str]) -> str | None:
+    """Why ``record`` cannot be restored, or None."""
+    if not isinstance(record, Mapping):
+        return f"expected a JSON object, found {_json_type(record)}"
+    for name in fields:
+        if name not in record:
+            keys = ", ".join(sorted(map(str, record))[:8]) or "none"
+            return f"no field {name!r} (keys: {keys}); choose the field with --field"
+        if not isinstance(record[name], str):
+            return f"field {name!r} is {_json_type(record[name])}, not a string"
+    return None
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def restore_record(
+    record: Mapping[str, Any],
+    fields: Sequence[str],
+    opts: RestoreOptions,
+    annotate: bool = False,
+) -> dict[str, Any]:
+    """A copy of ``record`` with ``fields`` restored (and an ``unspin`` object if asked)."""
+    out = dict(record)
+    spins: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    signature = ""
+    for name in fields:
+        if annotate:
+            out[name], spins[name], counts[name], signature = _restore_counted(record[name], opts)
+        else:
+            out[name] = restore_long(record[name], opts)
+    if annotate:
+        out["unspin"] = {"spin": spins, "edits": counts, "signature": signature}
+    return out
+
+
+def restore_records(
+    records: Iterable[Any],
+    field: str | Sequence[str] = "text",
+    options: RestoreOptions | None = None,
+    errors: Literal["raise", "keep"] = "raise",
+    annotate: bool = False,
+    **overrides: Any,
+) -> Iterator[Any]:
+    """Restore ``field`` (a name or several) of each record; other fields pass through.
+
+    A record that is not a mapping, or lacks a field or has a non-string one, raises
+    :class:`RecordError` (``errors="raise"``) or comes out unchanged (``errors="keep"``).
+    ``annotate=True`` adds ``{"unspin": {"spin": {...}, "edits": {...}, "signature": ...}}``.
+
+    >>> list(restore_records([{"text": "court docket"}, {"body": 1}], errors="keep"))
+    [{'text': 'court'}, {'body': 1}]
+    """
+    if errors not in ("raise", "keep"):
+        raise ValueError(f"errors must be 'raise' or 'keep', not {errors!r}")
+    fields = _fields(field)
+    opts = resolve_options(options, **overrides)
+    for n, record in enumerate(records, start=1):
+        problem = _problem(record, fields)
+        if problem is None:
+            yield restore_record(record, fields, opts, annotate)
+        elif errors == "keep":
+            yield record
+        else:
+            raise RecordError(f"record {n}: {problem}")
+
+
+class LineResult(NamedTuple):
+    """One JSONL line done: the bytes to write (ending kept) and why it was passed
+    through unchanged (None when it was restored or blank)."""
+
+    lineno: int
+    data: bytes
+    problem: str | None
+
+
+def _split_ending(line: bytes) -> tuple[bytes, bytes]:
+    body = line.rstrip(b"\r\n")
+    return body, line[len(body) :]
+
+
+def _dump(record: dict[str, Any], encoding: str) -> bytes:
+    try:
+        return json.dumps(record, ensure_ascii=False).encode(encoding)
+    except UnicodeEncodeError:  # lone surrogates, or characters the encoding lacks
+        return json.dumps(record).encode(encoding)
+
+
+def restore_jsonl_lines(
+    lines: Iterable[bytes],
+    field: str | Sequence[str] = "text",
+    options: RestoreOptions | None = None,
+    annotate: bool = False,
+    encoding: str = "utf-8",
+) -> Iterator[LineResult]:
+    """Restore JSONL line by line, in constant memory; every line comes out, in order.
+
+    Blank lines and malformed ones come out byte for byte (the latter with the reason);
+    a record none of whose fields changed comes out byte for byte too.
+
+    >>> [r.data for r in restore_jsonl_lines([b'{"text": "court docket"}\\n', b'{oops\\n'])]
+    [b'{"text": "court"}\\n', b'{oops\\n']
+    """
+    fields = _fields(field)
+    opts = resolve_options(options)
+    for lineno, line in enumerate(lines, start=1):
+        body, ending = _split_ending(line)
+        if not body.strip():
+            yield LineResult(lineno, line, None)
+            continue
+        try:
+            record = json.loads(body.decode(encoding))
+        except UnicodeDecodeError as exc:
+            problem = f"not valid {encoding} (byte {exc.start}: {exc.reason})"
+            yield LineResult(lineno, line, problem)
+            continue
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = (
+                f"{exc.msg} at column {exc.colno}" if hasattr(exc, "msg") else "nested too deep"
+            )
+            yield LineResult(lineno, line, f"not valid JSON ({reason})")
+            continue
+        problem = _problem(record, fields)
+        if problem is not None:
+            yield LineResult(lineno, line, problem)
+            continue
+        restored = restore_record(record, fields, opts, annotate)
+        if not annotate and all(restored[f] == record[f] for f in fields):
+            yield LineResult(lineno, line, None)
+        else:
+            yield LineResult(lineno, _dump(restored, encoding) + ending, None)
+
+
+def restore_jsonl_text(
+    text: str,
+    field: str | Sequence[str] = "text",
+    options: RestoreOptions | None = None,
+    source: str = "input",
+) -> str:
+    """Restore the field(s) of every line of a JSONL document; blank lines are kept.
+
+    Raises :class:`RecordError` naming ``source`` and the line of the first malformed one.
+
+    >>> restore_jsonl_text('{"text": "court docket"}\\n')
+    '{"text": "court"}\\n'
+    """
+    lines = (m.group().encode("utf-8", "surrogatepass") for m in _LINE.finditer(text))
+    out: list[str] = []
+    for result in restore_jsonl_lines(lines, field, options):
+        if result.problem is not None:
+            raise RecordError(f"{source}, line {result.lineno}: {result.problem}")
+        out.append(result.data.decode("utf-8", "surrogatepass"))
+    return "".join(out)
