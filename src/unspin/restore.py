@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -57,9 +58,31 @@ def spin_and_explain(
     engine = get_engine(resolve_options(options, **overrides))
     if not text:
         return 0.0, Restoration("", (), engine.signature)
-    analysis = engine.analyse(text)
-    edits = tuple(settled_edits(engine, text, engine.edits_from(text, analysis)))
+    masked = mask_surrogates(text)
+    analysis = engine.analyse(masked)
+    edits = tuple(
+        _unmasked(text, settled_edits(engine, masked, engine.edits_from(masked, analysis)))
+    )
     return analysis.evidence.spin, Restoration(apply_edits(text, edits), edits, engine.signature)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mask_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (undecodable bytes read with ``surrogateescape``, or
+    JSON ``\\ud800`` escapes) read as U+FFFD, offsets unchanged: the language model
+    cannot take them, and they are left alone anyway.
+
+    >>> mask_surrogates("caf\\udce9 court")
+    'caf\ufffd court'
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _unmasked(text: str, edits: Iterable[Edit]) -> list[Edit]:
+    """Edits of a masked ``text`` as edits of ``text`` (none that touch a surrogate)."""
+    return [e for e in edits if text[e.start : e.end] == e.found]
 
 
 #: Passes over a restored text in search of a fixed point (then nothing changes).

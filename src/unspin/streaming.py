@@ -83,12 +83,14 @@ def _cut(text: str, start: int, max_chars: int) -> int:
     return hi
 
 
-def chunk_bounds(text: str, max_chars: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of the chunks ``text`` is restored in; one chunk when it fits.
+def chunk_bounds(text: str, max_chars: int | None = None) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the chunks ``text`` is restored in (at most ``max_chars``,
+    default :data:`CHUNK_CHARS`, each); one chunk when it fits.
 
     >>> list(chunk_bounds("One.\\n\\nTwo.\\n\\nThree.", max_chars=12))
     [(0, 12), (12, 18)]
     """
+    max_chars = max_chars or CHUNK_CHARS
     start, n = 0, len(text)
     while n - start > max_chars:
         end = _cut(text, start, max_chars)
@@ -98,13 +100,14 @@ def chunk_bounds(text: str, max_chars: int = CHUNK_CHARS) -> Iterator[tuple[int,
         yield start, n
 
 
-def iter_text_chunks(pieces: Iterable[str], max_chars: int = CHUNK_CHARS) -> Iterator[str]:
+def iter_text_chunks(pieces: Iterable[str], max_chars: int | None = None) -> Iterator[str]:
     """Regroup a stream of text pieces into the chunks :func:`chunk_bounds` would cut;
     at most about two chunks are held at a time.
 
     >>> list(iter_text_chunks(["One.\\n\\nTw", "o.\\n\\nThree."], max_chars=12))
     ['One.\\n\\nTwo.\\n\\n', 'Three.']
     """
+    max_chars = max_chars or CHUNK_CHARS
     buffer = ""
     for piece in pieces:
         buffer += piece
@@ -149,7 +152,7 @@ def read_text_pieces(
 def restore_long(
     text: str,
     options: RestoreOptions | None = None,
-    max_chars: int = CHUNK_CHARS,
+    max_chars: int | None = None,
     **overrides: Any,
 ) -> str:
     """:func:`unspin.restore`, in chunks when ``text`` is longer than ``max_chars``.
