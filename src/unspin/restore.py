@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -60,10 +61,47 @@ def spin_and_explain(
         return 0.0, Restoration("", (), engine.signature)
     masked = mask_surrogates(text)
     analysis = engine.analyse(masked)
-    edits = tuple(
-        _unmasked(text, settled_edits(engine, masked, engine.edits_from(masked, analysis)))
-    )
+    first = outside_code(masked, engine.edits_from(masked, analysis))
+    edits = tuple(_unmasked(text, settled_edits(engine, masked, first)))
     return analysis.evidence.spin, Restoration(apply_edits(text, edits), edits, engine.signature)
+
+
+# Code is left alone: Markdown fences and `inline code`, HTML code, pre, script and style
+# elements, HTML comments (tags, URLs and entities are protected by the tokenizer).
+_CODE = re.compile(
+    r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[^\n]*$|\Z)"
+    r"|``[^\n]+?``|`[^`\n]+`"
+    r"|<(code|pre|script|style|kbd|samp|tt)\b[^>]*>.*?(?:</\2\s*>|\Z)"
+    r"|<!--.*?(?:-->|\Z)",
+    re.MULTILINE | re.DOTALL | re.IGNORECASE,
+)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of code in ``text`` (Markdown fences and backticks, HTML ``code``, ``pre``,
+    ``script``, ``style``, comments): restoring leaves them alone.
+
+    >>> code_spans("Run `court docket` now.")
+    [(4, 18)]
+    """
+    if "`" not in text and "~~~" not in text and "<" not in text:
+        return []
+    return [m.span() for m in _CODE.finditer(text)]
+
+
+def outside_code(text: str, edits: Iterable[Edit]) -> list[Edit]:
+    """The edits that touch no code span of ``text``."""
+    edits = list(edits)
+    spans = code_spans(text) if edits else []
+    if not spans:
+        return edits
+    starts = [a for a, _ in spans]
+    out = []
+    for e in edits:
+        k = bisect_left(starts, e.end) - 1  # the last span starting before the edit ends
+        if k < 0 or spans[k][1] <= e.start:
+            out.append(e)
+    return out
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -103,7 +141,7 @@ def settled_edits(engine: Engine, text: str, edits: Sequence[Edit]) -> list[Edit
         if not edits:
             return []
         restored = apply_edits(text, edits)
-        again = engine.edits(restored)
+        again = outside_code(restored, engine.edits(restored))
         if not again:
             return edits
         edits = compose_edits(text, edits, restored, again)
