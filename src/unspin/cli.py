@@ -542,11 +542,12 @@ def score(
 def _spin(path: str, encoding: str, errors: str, options: RestoreOptions) -> float:
     """The spin estimate of one input, read in chunks (mean weighted by chunk length)."""
     from .pipelines import spin_score
+    from .restore import mask_surrogates
 
     total = weighted = 0.0
     for chunk in _iter_chunks(path, encoding, errors, quiet=True):
         total += len(chunk)
-        weighted += spin_score(chunk, options) * len(chunk)
+        weighted += spin_score(mask_surrogates(chunk), options) * len(chunk)
     return weighted / total if total else 0.0
 
 

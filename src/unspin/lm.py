@@ -395,7 +395,7 @@ def _read_kenlm(path: Path) -> Any:
     try:
         with _quiet_stderr():
             return kenlm.Model(str(path), config)
-    except (OSError, RuntimeError) as error:
+    except (OSError, RuntimeError, UnicodeDecodeError) as error:  # kenlm's message may not decode
         raise ModelFormatError(
             f"{path}: not a valid ARPA or kenlm binary language model ({error}); {_RETRAIN}"
         ) from None
