@@ -258,3 +258,27 @@ def test_a_real_pipe_gets_each_record_before_the_next_is_sent(small_table: Path)
         assert proc.wait(60) == EXIT_PASSED_THROUGH
     finally:
         proc.kill()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("quiet", "shown"), [(False, True), (True, False)])
+def test_progress_on_a_terminal_unless_quiet(
+    quiet: bool, shown: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspin import cli
+
+    err = _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    bar = cli._Progress(None, " records", quiet, desc="input")
+    for _ in range(3):
+        bar.update()
+    bar.close()
+    assert ("input: " in err.getvalue() and "records" in err.getvalue()) is shown
+    small = cli._Progress(100, "B", quiet, after=1_000)  # input within one chunk: no bar
+    small.update(100)
+    small.close()
+    assert "100B" not in err.getvalue()

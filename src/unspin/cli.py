@@ -67,7 +67,7 @@ DecodeErrorsOpt = Annotated[
         "reads them as U+FFFD, 'keep' passes them through unchanged (plain text only).",
     ),
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 #: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
 EXIT_PASSED_THROUGH = 3
@@ -383,6 +383,9 @@ def restore(
     is restored as `unspin restore` restores its field's text alone; a malformed line
     (not valid JSON, not an object, a field missing or not a string) is passed through
     unchanged and named on stderr.
+
+    On a terminal a progress bar on stderr counts MB (input over 1 MB) or records
+    (--jsonl); --quiet turns it off.
 
     Exit codes: 0 done; 1 error (bad file, table, model or encoding; with --strict, the
     first malformed line: every line before it has been written); 2 usage error; 3 with
