@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from unspin.cli import app
@@ -129,3 +130,42 @@ def test_margin_makes_restoration_more_cautious(small_table: Path) -> None:
     cautious = runner.invoke(app, [*args, "--margin", "50"], input=SPUN)
     assert bold.stdout != SPUN
     assert cautious.stdout == SPUN
+
+
+def test_an_unexpected_failure_is_one_line(
+    small_table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    restore_module = sys.modules["unspin.restore"]  # (unspin.restore is the function)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(restore_module, "restore_and_explain", broken)
+    monkeypatch.delenv("UNSPIN_DEBUG", raising=False)
+    result = runner.invoke(app, ["restore", "-t", str(small_table)], input=SPUN)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "unspin: unexpected RuntimeError: simulated bug (run with UNSPIN_DEBUG=1 for details "
+        "and please report it)"
+    ]
+    monkeypatch.setenv("UNSPIN_DEBUG", "1")
+    debug = runner.invoke(app, ["restore", "-t", str(small_table)], input=SPUN)
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_a_closed_pipe_is_not_a_traceback(small_table: Path) -> None:
+    """`unspin restore big.txt | head -c 10`: the reader goes away early."""
+    cmd = [sys.executable, "-m", "unspin.cli", "restore", "--jsonl", "-t", str(small_table)]
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    proc.stdout.close()
+    try:
+        proc.stdin.write((json.dumps({"text": SPUN}) + "\n").encode() * 2000)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err, err.decode()
+    assert proc.returncode in (1, 141, -13)
