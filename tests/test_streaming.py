@@ -282,3 +282,19 @@ def test_progress_on_a_terminal_unless_quiet(
     small.update(100)
     small.close()
     assert "100B" not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        {},
+        {"ensure_ascii": False},
+        {"separators": (",", ":")},
+        {"separators": (",", ":"), "ensure_ascii": False},
+    ],
+)
+def test_a_restored_record_keeps_its_line_style(style: dict, opts: RestoreOptions) -> None:
+    record = {"id": 1, "title": "Café “news”", "text": "the court docket"}
+    line = (json.dumps(record, **style) + "\n").encode()
+    (result,) = st.restore_jsonl_lines([line], "text", opts)
+    assert result.data == (json.dumps({**record, "text": "the court"}, **style) + "\n").encode()

@@ -274,11 +274,28 @@ def _split_ending(line: bytes) -> tuple[bytes, bytes]:
     return body, line[len(body) :]
 
 
-def _dump(record: dict[str, Any], encoding: str) -> bytes:
+_STYLES: tuple[dict[str, Any], ...] = (
+    {"ensure_ascii": False},
+    {"ensure_ascii": True},
+    {"ensure_ascii": False, "separators": (",", ":")},
+    {"ensure_ascii": True, "separators": (",", ":")},
+)
+
+
+def _style(line: str, record: Any) -> dict[str, Any]:
+    """The ``json.dumps`` arguments that write ``record`` as ``line`` was written (compact
+    or spaced, escaped or not), so a restored record keeps its line's style."""
+    for style in _STYLES:
+        if json.dumps(record, **style) == line:
+            return style
+    return _STYLES[0]
+
+
+def _dump(record: dict[str, Any], style: dict[str, Any], encoding: str) -> bytes:
     try:
-        return json.dumps(record, ensure_ascii=False).encode(encoding)
+        return json.dumps(record, **style).encode(encoding)
     except UnicodeEncodeError:  # lone surrogates, or characters the encoding lacks
-        return json.dumps(record).encode(encoding)
+        return json.dumps(record, **{**style, "ensure_ascii": True}).encode(encoding)
 
 
 def restore_jsonl_lines(
@@ -291,10 +308,12 @@ def restore_jsonl_lines(
     """Restore JSONL line by line, in constant memory; every line comes out, in order.
 
     Blank lines and malformed ones come out byte for byte (the latter with the reason);
-    a record none of whose fields changed comes out byte for byte too.
+    a record none of whose fields changed comes out byte for byte too, and a restored one
+    in its line's style (compact or spaced, non-ASCII escaped or not) when it is one of
+    ``json.dumps``'s.
 
-    >>> [r.data for r in restore_jsonl_lines([b'{"text": "court docket"}\\n', b'{oops\\n'])]
-    [b'{"text": "court"}\\n', b'{oops\\n']
+    >>> [r.data for r in restore_jsonl_lines([b'{"text":"court docket"}\\n', b'{oops\\n'])]
+    [b'{"text":"court"}\\n', b'{oops\\n']
     """
     fields = _fields(field)
     opts = resolve_options(options)
@@ -304,7 +323,8 @@ def restore_jsonl_lines(
             yield LineResult(lineno, line, None)
             continue
         try:
-            record = json.loads(body.decode(encoding))
+            decoded = body.decode(encoding)
+            record = json.loads(decoded)
         except UnicodeDecodeError as exc:
             problem = f"not valid {encoding} (byte {exc.start}: {exc.reason})"
             yield LineResult(lineno, line, problem)
@@ -323,7 +343,8 @@ def restore_jsonl_lines(
         if not annotate and all(restored[f] == record[f] for f in fields):
             yield LineResult(lineno, line, None)
         else:
-            yield LineResult(lineno, _dump(restored, encoding) + ending, None)
+            style = _style(decoded.strip(), record)
+            yield LineResult(lineno, _dump(restored, style, encoding) + ending, None)
 
 
 def restore_jsonl_text(
