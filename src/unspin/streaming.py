@@ -269,17 +269,15 @@ class LineResult(NamedTuple):
     problem: str | None
 
 
-def _split_ending(line: bytes) -> tuple[bytes, bytes]:
-    body = line.rstrip(b"\r\n")
-    return body, line[len(body) :]
-
-
 _STYLES: tuple[dict[str, Any], ...] = (
     {"ensure_ascii": False},
     {"ensure_ascii": True},
     {"ensure_ascii": False, "separators": (",", ":")},
     {"ensure_ascii": True, "separators": (",", ":")},
 )
+
+
+_STYLE_CHARS = 1_000_000  # longer lines are written in the first style (saves copies)
 
 
 def _style(line: str, record: Any) -> dict[str, Any]:
@@ -291,11 +289,12 @@ def _style(line: str, record: Any) -> dict[str, Any]:
     return _STYLES[0]
 
 
-def _dump(record: dict[str, Any], style: dict[str, Any], encoding: str) -> bytes:
+def _dump(record: dict[str, Any], style: dict[str, Any], encoding: str, ending: bytes) -> bytes:
+    end = ending.decode("ascii")
     try:
-        return json.dumps(record, **style).encode(encoding)
+        return (json.dumps(record, **style) + end).encode(encoding)
     except UnicodeEncodeError:  # lone surrogates, or characters the encoding lacks
-        return json.dumps(record, **{**style, "ensure_ascii": True}).encode(encoding)
+        return (json.dumps(record, **{**style, "ensure_ascii": True}) + end).encode(encoding)
 
 
 def restore_jsonl_lines(
@@ -318,12 +317,14 @@ def restore_jsonl_lines(
     fields = _fields(field)
     opts = resolve_options(options)
     for lineno, line in enumerate(lines, start=1):
-        body, ending = _split_ending(line)
-        if not body.strip():
+        if not line or line.isspace():
             yield LineResult(lineno, line, None)
             continue
-        try:
-            decoded = body.decode(encoding)
+        end = len(line)
+        while line[end - 1] in b"\r\n":
+            end -= 1
+        try:  # (a view, not a copy: a record may be a 50 MB line)
+            decoded = str(memoryview(line)[:end], encoding)
             record = json.loads(decoded)
         except UnicodeDecodeError as exc:
             problem = f"not valid {encoding} (byte {exc.start}: {exc.reason})"
@@ -339,12 +340,14 @@ def restore_jsonl_lines(
         if problem is not None:
             yield LineResult(lineno, line, problem)
             continue
+        style = _style(decoded.strip(), record) if len(decoded) < _STYLE_CHARS else _STYLES[0]
+        del decoded
         restored = restore_record(record, fields, opts, annotate)
         if not annotate and all(restored[f] == record[f] for f in fields):
             yield LineResult(lineno, line, None)
         else:
-            style = _style(decoded.strip(), record)
-            yield LineResult(lineno, _dump(restored, style, encoding) + ending, None)
+            del record
+            yield LineResult(lineno, _dump(restored, style, encoding, line[end:]), None)
 
 
 def restore_jsonl_text(
