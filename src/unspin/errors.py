@@ -9,6 +9,7 @@ __all__ = [
     "MissingDataError",
     "CorpusFormatError",
     "InputNotFoundError",
+    "RecordError",
 ]
 
 
@@ -34,3 +35,7 @@ class CorpusFormatError(UnspinError, ValueError):
 
 class InputNotFoundError(UnspinError, FileNotFoundError):
     """An input file or folder given on the command line does not exist."""
+
+
+class RecordError(UnspinError, ValueError):
+    """A JSONL line or record is malformed or lacks a text field (names the line)."""

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Literal, NamedTuple
 
-from .errors import UnspinError
+from .errors import RecordError
 from .options import RestoreOptions, resolve_options
 from .restore import restore_and_explain, spin_and_explain
 
@@ -51,10 +51,6 @@ _PARAGRAPH = re.compile(r"\n[ \t\f\v\r]*\n")
 _SENTENCE = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _SPACE = re.compile(r"\s+")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
-
-
-class RecordError(UnspinError, ValueError):
-    """A JSONL record is malformed or lacks the text field (the message names the line)."""
 
 
 def _last_end(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> int:
