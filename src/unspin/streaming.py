@@ -120,7 +120,6 @@ def read_text_pieces(
     encoding: str = "utf-8",
     errors: str = "strict",
     on_bytes: Callable[[int], None] | None = None,
-    name: str = "input",
 ) -> Iterator[str]:
     """Decode a binary stream piece by piece (``errors`` as for :meth:`bytes.decode`).
 
