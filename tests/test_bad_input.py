@@ -281,3 +281,17 @@ def test_api_rejects_what_is_not_text() -> None:
     for value in (b"court docket", bytearray(b"x"), None, 3, ["court docket"]):
         with pytest.raises(TypeError):
             restore(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["truncated", "not-gzip"])
+def test_corrupt_gzip_pile_names_the_file(kind: str, tmp_path: Path) -> None:
+    pile = tmp_path / "pile.jsonl.gz"
+    whole = gzip.compress(b'{"text": "The court docket ruled."}\n' * 200)
+    pile.write_bytes(whole[: len(whole) // 2] if kind == "truncated" else b"plain text")
+    for cmd in (
+        ["learn", str(pile), "-q", "-o", str(tmp_path / "t.tsv")],
+        ["train-lm", str(pile), "-q", "-o", str(tmp_path / "m.arpa")],
+    ):
+        result = runner.invoke(app, cmd)
+        _one_line_error(result)
+        assert "pile.jsonl.gz" in result.stderr and "gzip" in result.stderr

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -75,6 +76,10 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
                 yield lineno, obj
     except UnicodeDecodeError as exc:
         raise CorpusFormatError(f"{path}: not UTF-8 text ({exc.reason}); re-encode it") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise CorpusFormatError(
+            f"{path}: a truncated or corrupt gzip file ({exc}); decompress it to check"
+        ) from None
 
 
 def _field(obj: dict, field: str, path: Path, lineno: int) -> str:
