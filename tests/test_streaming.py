@@ -298,3 +298,32 @@ def test_a_restored_record_keeps_its_line_style(style: dict, opts: RestoreOption
     line = (json.dumps(record, **style) + "\n").encode()
     (result,) = st.restore_jsonl_lines([line], "text", opts)
     assert result.data == (json.dumps({**record, "text": "the court"}, **style) + "\n").encode()
+
+
+def test_odd_json_is_passed_through(opts: RestoreOptions, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [
+        b"[" * 100_000 + b"\n",  # nested too deep for the parser
+        b'{"text": "court docket", "n": ' + b"1" * 5_000 + b"}\n",  # int too long to read
+        b'{"text": "court docket", "x": NaN}\n',  # Python's json reads and writes NaN
+    ]
+    results = list(st.restore_jsonl_lines(lines, "text", opts))
+    assert [r.data for r in results[:2]] == lines[:2]
+    assert all("not valid JSON" in (r.problem or "") for r in results[:2])
+    assert results[2].problem is None and results[2].data == b'{"text": "court", "x": NaN}\n'
+
+
+def test_a_bug_on_one_record_does_not_stop_the_stream(
+    opts: RestoreOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = st.restore_record
+
+    def flaky(record, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if record.get("id") == 2:
+            raise RuntimeError("simulated bug")
+        return real(record, *args, **kwargs)
+
+    monkeypatch.setattr(st, "restore_record", flaky)
+    lines = [(json.dumps({"id": i, "text": "court docket"}) + "\n").encode() for i in (1, 2, 3)]
+    results = list(st.restore_jsonl_lines(lines, "text", opts))
+    assert [r.problem is None for r in results] == [True, False, True]
+    assert results[1].data == lines[1] and "simulated bug" in (results[1].problem or "")

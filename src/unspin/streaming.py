@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Literal, NamedTuple
 
-from .errors import RecordError
+from .errors import RecordError, UnspinError
 from .options import RestoreOptions, resolve_options
 from .restore import restore_and_explain, spin_and_explain
 
@@ -325,11 +325,11 @@ def restore_jsonl_lines(
             problem = f"not valid {encoding} (byte {exc.start}: {exc.reason})"
             yield LineResult(lineno, line, problem)
             continue
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = (
-                f"{exc.msg} at column {exc.colno}" if hasattr(exc, "msg") else "nested too deep"
-            )
-            yield LineResult(lineno, line, f"not valid JSON ({reason})")
+        except json.JSONDecodeError as exc:
+            yield LineResult(lineno, line, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+            yield LineResult(lineno, line, f"not valid JSON here ({exc or 'nested too deep'})")
             continue
         problem = _problem(record, fields)
         if problem is not None:
@@ -337,7 +337,13 @@ def restore_jsonl_lines(
             continue
         style = _style(decoded.strip(), record) if len(decoded) < _STYLE_CHARS else _STYLES[0]
         del decoded
-        restored = restore_record(record, fields, opts, annotate)
+        try:
+            restored = restore_record(record, fields, opts, annotate)
+        except (UnspinError, MemoryError, KeyboardInterrupt):
+            raise  # a bad table or model, or the machine: not this record's fault
+        except Exception as exc:  # a bug met on this record: keep it, and go on
+            yield LineResult(lineno, line, f"not restored ({type(exc).__name__}: {exc})")
+            continue
         if not annotate and all(restored[f] == record[f] for f in fields):
             yield LineResult(lineno, line, None)
         else:
