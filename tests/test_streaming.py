@@ -315,15 +315,32 @@ def test_odd_json_is_passed_through(opts: RestoreOptions, monkeypatch: pytest.Mo
 def test_a_bug_on_one_record_does_not_stop_the_stream(
     opts: RestoreOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = st.restore_record
+    real = st._restore_parts
 
     def flaky(record, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         if record.get("id") == 2:
             raise RuntimeError("simulated bug")
         return real(record, *args, **kwargs)
 
-    monkeypatch.setattr(st, "restore_record", flaky)
+    monkeypatch.setattr(st, "_restore_parts", flaky)
     lines = [(json.dumps({"id": i, "text": "court docket"}) + "\n").encode() for i in (1, 2, 3)]
     results = list(st.restore_jsonl_lines(lines, "text", opts))
     assert [r.problem is None for r in results] == [True, False, True]
     assert results[1].data == lines[1] and "simulated bug" in (results[1].problem or "")
+
+
+def test_a_record_with_fields_in_several_chunks_is_written_whole(
+    opts: RestoreOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(st, "CHUNK_CHARS", 50)
+    record = {"a": 1, "body": "Café “court docket”.\n\n" * 9, "title": "court docket"}
+    expected = {**record, "body": "Café “court”.\n\n" * 9, "title": "court"}
+    for style in st._STYLES:
+        line = (json.dumps(record, **style) + "\n").encode()
+        (result,) = st.restore_jsonl_lines([line], ["title", "body"], opts)
+        assert result.data == (json.dumps(expected, **style) + "\n").encode()
+    # Raw UTF-8 and a lone surrogate's escape: no style writes that back; escaped ASCII does.
+    line = '{"a": "Café", "title": "court docket \\ud800"}\n'.encode()
+    (result,) = st.restore_jsonl_lines([line], "title", opts)
+    assert json.loads(result.data) == {"a": "Café", "title": "court \ud800"}
+    assert result.data.isascii()

@@ -161,19 +161,6 @@ def restore_long(
     )
 
 
-def _restore_counted(text: str, opts: RestoreOptions) -> tuple[str, float, int, str]:
-    """Restored text, spin estimate (mean over chunks, weighted by length), edits, signature."""
-    parts: list[str] = []
-    spin_sum, edits, signature = 0.0, 0, ""
-    for a, b in chunk_bounds(text):
-        spin, result = spin_and_explain(text[a:b], opts)
-        parts.append(result.text)
-        spin_sum += spin * (b - a)
-        edits += len(result.edits)
-        signature = result.signature
-    return "".join(parts), round(spin_sum / max(len(text), 1), 3), edits, signature
-
-
 def _fields(field: str | Sequence[str]) -> tuple[str, ...]:
     names = (field,) if isinstance(field, str) else tuple(field)
     if not names:
@@ -203,6 +190,31 @@ def _json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+def _restore_parts(
+    record: Mapping[str, Any], fields: Sequence[str], opts: RestoreOptions, annotate: bool
+) -> tuple[dict[str, list[str]], dict[str, Any] | None, bool]:
+    """Each field restored, as the list of its restored chunks; the ``unspin`` note (when
+    ``annotate``); and whether any field changed."""
+    parts: dict[str, list[str]] = {}
+    spins: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    signature = ""
+    for name in fields:
+        text = record[name]
+        pieces, weighted, edits = [], 0.0, 0
+        for a, b in chunk_bounds(text):
+            spin, result = spin_and_explain(text[a:b], opts)
+            pieces.append(result.text)
+            weighted += spin * (b - a)
+            edits += len(result.edits)
+            signature = result.signature
+        parts[name] = pieces
+        spins[name] = round(weighted / max(len(text), 1), 3)
+        counts[name] = edits
+    note = {"spin": spins, "edits": counts, "signature": signature} if annotate else None
+    return parts, note, any(counts.values())
+
+
 def restore_record(
     record: Mapping[str, Any],
     fields: Sequence[str],
@@ -210,17 +222,10 @@ def restore_record(
     annotate: bool = False,
 ) -> dict[str, Any]:
     """A copy of ``record`` with ``fields`` restored (and an ``unspin`` object if asked)."""
-    out = dict(record)
-    spins: dict[str, float] = {}
-    counts: dict[str, int] = {}
-    signature = ""
-    for name in fields:
-        if annotate:
-            out[name], spins[name], counts[name], signature = _restore_counted(record[name], opts)
-        else:
-            out[name] = restore_long(record[name], opts)
-    if annotate:
-        out["unspin"] = {"spin": spins, "edits": counts, "signature": signature}
+    parts, note, _ = _restore_parts(record, fields, opts, annotate)
+    out = {**record, **{name: "".join(pieces) for name, pieces in parts.items()}}
+    if note is not None:
+        out["unspin"] = note
     return out
 
 
@@ -284,12 +289,50 @@ def _style(line: str, record: Any) -> dict[str, Any]:
     return _STYLES[0]
 
 
-def _dump(record: dict[str, Any], style: dict[str, Any], encoding: str, ending: bytes) -> bytes:
-    end = ending.decode("ascii")
+def _dump(
+    record: Mapping[str, Any],
+    parts: dict[str, list[str]],
+    note: dict[str, Any] | None,
+    style: dict[str, Any],
+    encoding: str,
+) -> bytes:
+    """``record`` with its restored fields as one JSON line (no line ending), written
+    piece by piece: a field of 50 MB is never copied whole into one more string. Escaped
+    to ASCII when the encoding cannot take a character (or a lone surrogate)."""
+    out = dict(record)
+    marks = {}
+    for k, name in enumerate(parts):
+        out[name] = marks[name] = f"\x00unspin-field-{k}\x00"
+    if note is not None:
+        out["unspin"] = note
     try:
-        return (json.dumps(record, **style) + end).encode(encoding)
-    except UnicodeEncodeError:  # lone surrogates, or characters the encoding lacks
-        return (json.dumps(record, **{**style, "ensure_ascii": True}) + end).encode(encoding)
+        return _dump_pieces(out, parts, marks, style, encoding)
+    except UnicodeEncodeError:
+        return _dump_pieces(out, parts, marks, {**style, "ensure_ascii": True}, encoding)
+
+
+def _dump_pieces(
+    out: dict[str, Any],
+    parts: dict[str, list[str]],
+    marks: dict[str, str],
+    style: dict[str, Any],
+    encoding: str,
+) -> bytes:
+    skeleton = json.dumps(out, **style)
+    quoted = {name: json.dumps(mark, **style) for name, mark in marks.items()}
+    if any(skeleton.count(q) != 1 for q in quoted.values()):  # a mark in the data itself
+        whole = {**out, **{name: "".join(p) for name, p in parts.items()}}
+        return json.dumps(whole, **style).encode(encoding)
+    places = sorted((skeleton.find(q), name) for name, q in quoted.items())
+    pieces: list[bytes] = []
+    at = 0
+    for i, name in places:
+        pieces.append(skeleton[at:i].encode(encoding) + b'"')
+        pieces.extend(json.dumps(p, **style)[1:-1].encode(encoding) for p in parts[name])
+        pieces.append(b'"')
+        at = i + len(quoted[name])
+    pieces.append(skeleton[at:].encode(encoding))
+    return b"".join(pieces)
 
 
 def restore_jsonl_lines(
@@ -338,17 +381,20 @@ def restore_jsonl_lines(
         style = _style(decoded.strip(), record) if len(decoded) < _STYLE_CHARS else _STYLES[0]
         del decoded
         try:
-            restored = restore_record(record, fields, opts, annotate)
+            parts, note, changed = _restore_parts(record, fields, opts, annotate)
         except (UnspinError, MemoryError, KeyboardInterrupt):
             raise  # a bad table or model, or the machine: not this record's fault
         except Exception as exc:  # a bug met on this record: keep it, and go on
             yield LineResult(lineno, line, f"not restored ({type(exc).__name__}: {exc})")
             continue
-        if not annotate and all(restored[f] == record[f] for f in fields):
+        if not changed and note is None:
             yield LineResult(lineno, line, None)
-        else:
-            del record
-            yield LineResult(lineno, _dump(restored, style, encoding, line[end:]), None)
+            continue
+        ending = line[end:]
+        del line  # the restored copy is written instead
+        data = _dump(record, parts, note, style, encoding) + ending
+        del record, parts
+        yield LineResult(lineno, data, None)
 
 
 def restore_jsonl_text(
