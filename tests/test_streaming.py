@@ -93,10 +93,16 @@ def test_decoding_errors_name_the_byte_in_the_whole_stream(
 # --- records --------------------------------------------------------------------------
 
 
+def _note(seen: list[tuple[int, str]]):  # noqa: ANN202
+    return lambda n, reason: seen.append((n, reason))
+
+
 def test_restore_records_keeps_or_raises_on_bad_records(opts: RestoreOptions) -> None:
     records = [{"text": "court docket"}, {"body": "x"}, [1], {"text": None}]
-    out = list(st.restore_records(records, options=opts, errors="keep"))
+    seen: list[tuple[int, str]] = []
+    out = list(st.restore_records(records, options=opts, errors="keep", on_error=_note(seen)))
     assert out == [{"text": "court"}, {"body": "x"}, [1], {"text": None}]
+    assert [n for n, _ in seen] == [2, 3, 4] and "null, not a string" in seen[2][1]
     with pytest.raises(st.RecordError, match="record 2: no field 'text'"):
         list(st.restore_records(records, options=opts, errors="raise"))
     with pytest.raises(ValueError, match="errors"):

@@ -235,12 +235,14 @@ def restore_records(
     options: RestoreOptions | None = None,
     errors: Literal["raise", "keep"] = "raise",
     annotate: bool = False,
+    on_error: Callable[[int, str], None] | None = None,
     **overrides: Any,
 ) -> Iterator[Any]:
     """Restore ``field`` (a name or several) of each record; other fields pass through.
 
     A record that is not a mapping, or lacks a field or has a non-string one, raises
-    :class:`RecordError` (``errors="raise"``) or comes out unchanged (``errors="keep"``).
+    :class:`RecordError` (``errors="raise"``) or comes out unchanged (``errors="keep"``;
+    ``on_error(record_number, reason)`` is called for it, e.g. to log it).
     ``annotate=True`` adds ``{"unspin": {"spin": {...}, "edits": {...}, "signature": ...}}``.
 
     >>> list(restore_records([{"text": "court docket"}, {"body": 1}], errors="keep"))
@@ -255,6 +257,8 @@ def restore_records(
         if problem is None:
             yield restore_record(record, fields, opts, annotate)
         elif errors == "keep":
+            if on_error is not None:
+                on_error(n, problem)
             yield record
         else:
             raise RecordError(f"record {n}: {problem}")
