@@ -373,7 +373,7 @@ def restore_jsonl_lines(
             yield LineResult(lineno, line, problem)
             continue
         except json.JSONDecodeError as exc:
-            yield LineResult(lineno, line, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            yield LineResult(lineno, line, f"not valid JSON (column {exc.colno}: {exc.msg})")
             continue
         except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
             yield LineResult(lineno, line, f"not valid JSON here ({exc or 'nested too deep'})")
