@@ -1,0 +1,358 @@
+"""``unspin learn`` on a Dask cluster: the same table as one process, from a bigger pile.
+
+:func:`unspin.learn.learn` reads the pile twice and does four things; here each maps
+over partitions of the pile and reduces, calling :mod:`unspin.learn`'s own functions:
+
+1. **Index** (map over file chunks, every document): tokens
+   (:func:`~unspin.learn.document_keys`), the chunk's :class:`~unspin.learn.BigramSketch`
+   and each document's MinHash signature (:class:`~unspin.neardup.NearDupIndex`), cut into
+   the LSH bands the one-process index uses. *Reduce*: the sketches are summed
+   (:meth:`~unspin.learn.BigramSketch.merge`); band keys are shuffled into buckets by a
+   stable hash, and each bucket task pairs the documents that share a band key. Two
+   documents are LSH candidates exactly when they share a band key, whatever the order
+   of insertion, so the union is the one-process candidate set.
+2. **Verify** (map over groups of candidate pairs, in sorted order): each chunk sends
+   each group the texts it needs; the group task prepares and aligns its pairs
+   (:func:`~unspin.learn.verify_pair`, with the summed sketch and the worker's LM).
+   *Reduce*: :func:`~unspin.learn._direction_votes` per group, summed (a sum of counts).
+3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.orient_pairs`.
+   *Reduce* on the client: :func:`~unspin.learn._choose_pairs` on the edges' numbers
+   (no texts), then only the chosen edges' alignments are fetched.
+4. **Count**: :func:`~unspin.learn.learn_from_chosen` on the client, as in one process.
+
+Documents are numbered in reading order (chunk offsets come from the chunks' counts),
+groups are contiguous slices of the sorted candidates and results are put back in that
+order, so every step sees what it sees in one process: the table is byte-identical. The
+client holds the candidate pairs (numbers), the edges' numbers and the chosen pairs'
+alignments (the counting step, as :func:`~unspin.learn.learn` does); every step whose
+cost grows with the pile (reading, shingling, MinHash, bigrams, alignment) runs on the
+workers. Workers read the files themselves: the paths must be valid on every worker
+(a shared file system), and workers need unspin installed.
+
+Run it with ``python -m unspin.distributed PATHS -o table.tsv --scheduler
+tcp://host:8786`` (no ``--scheduler``: a local cluster), or from Python::
+
+    from dask.distributed import Client
+    from unspin.distributed import learn_distributed
+    result = learn_distributed(["pile/"], Client("tcp://host:8786"))
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from .align import prepare
+from .corpus import _expand, iter_documents
+from .learn import (
+    FULL_PILE,
+    BigramSketch,
+    LearnResult,
+    _choose_pairs,
+    _direction_votes,
+    _Edge,
+    _load_lm,
+    document_keys,
+    learn_from_chosen,
+    orient_pairs,
+    verify_pair,
+)
+from .neardup import NearDupIndex
+
+__all__ = ["learn_distributed", "candidate_pairs_distributed", "cache_report", "main"]
+
+GROUP_SIZE = 256  # candidate pairs per alignment task
+
+Pair = tuple[int, int]
+
+
+# ---------------------------------------------------------------- worker tasks
+
+
+def _index_chunk(files: Sequence[str], field: str, buckets: int) -> tuple:
+    """Step 1 on one chunk: (documents, bigram sketch, band keys per bucket)."""
+    index = NearDupIndex()
+    lsh = index._lsh
+    sketch = BigramSketch()
+    by_bucket: list[list[tuple[bytes, int]]] = [[] for _ in range(buckets)]
+    count = 0
+    for local, doc in enumerate(iter_documents([Path(f) for f in files], field)):
+        count += 1
+        keys = document_keys(doc.text)
+        sketch.add(keys, distinct=True)
+        signature = index.signature(doc.text, keys)
+        if signature is None:
+            continue
+        for band, (start, end) in enumerate(lsh.hashranges):
+            key = band.to_bytes(2, "big") + lsh._H(signature.hashvalues[start:end])
+            by_bucket[zlib.crc32(key) % buckets].append((key, local))
+    return count, sketch, by_bucket
+
+
+def _bucket_pairs(offsets: Sequence[int], *parts: list[tuple[bytes, int]]) -> set[Pair]:
+    """Step 1's reduce for one bucket: pairs of documents sharing a band key."""
+    members: dict[bytes, list[int]] = defaultdict(list)
+    for offset, part in zip(offsets, parts, strict=True):
+        for key, local in part:
+            members[key].append(offset + local)
+    found: set[Pair] = set()
+    for docs in members.values():
+        docs.sort()
+        found.update((a, b) for i, a in enumerate(docs) for b in docs[i + 1 :])
+    return found
+
+
+def _bucket(index: tuple, bucket: int) -> list[tuple[bytes, int]]:
+    return index[2][bucket]
+
+
+def _merge_sketches(documents: int, *sketches: BigramSketch) -> BigramSketch:
+    total = BigramSketch()
+    for part in sketches:
+        total.merge(part)
+    total.weight = min(1.0, documents / FULL_PILE)
+    return total
+
+
+def _select_texts(
+    files: Sequence[str], field: str, offset: int, wanted: dict[int, frozenset[int]]
+) -> dict[int, dict[int, str]]:
+    """Step 2's map on one chunk: the texts each group needs, ``{group: {doc: text}}``."""
+    groups_of: dict[int, list[int]] = defaultdict(list)
+    for group, docs in wanted.items():
+        for n in docs:
+            groups_of[n].append(group)
+    out: dict[int, dict[int, str]] = {group: {} for group in wanted}
+    for local, doc in enumerate(iter_documents([Path(f) for f in files], field)):
+        for group in groups_of.get(offset + local, ()):
+            out[group][offset + local] = doc.text
+    return out
+
+
+def _verify_group(pairs: Sequence[Pair], sketch: BigramSketch, *texts: dict[int, str]) -> list:
+    """Step 2 on one group of candidate pairs: ``(a, b, alignment, margin)`` per verified pair."""
+    known: dict[int, str] = {}
+    for part in texts:
+        known.update(part)
+    lm = _load_lm()
+    prepared = {n: prepare(text) for n, text in sorted(known.items())}
+    verified = []
+    for a, b in pairs:
+        checked = verify_pair(prepared[a], prepared[b], lm, sketch)
+        if checked is not None:
+            verified.append((a, b, *checked))
+    return verified
+
+
+def _edge_numbers(edges: Sequence[_Edge]) -> list[tuple[int, int, float, float]]:
+    return [(e.spun, e.clean, e.margin, e.coverage) for e in edges]
+
+
+def _pick_edges(edges: Sequence[_Edge], wanted: frozenset[Pair]) -> list[_Edge]:
+    return [e for e in edges if (e.spun, e.clean) in wanted]
+
+
+def cache_report() -> dict[str, Any]:
+    """What this process has loaded: its pid and the cache statistics of the engine,
+    table and language-model loaders (run it on workers with ``client.run``)."""
+    from .engine import _load_tables, get_engine
+    from .lm import _load
+
+    return {
+        "pid": os.getpid(),
+        "engine": get_engine.cache_info()._asdict(),
+        "tables": _load_tables.cache_info()._asdict(),
+        "lm": _load.cache_info()._asdict(),
+    }
+
+
+# ---------------------------------------------------------------- driver
+
+
+def _chunks(files: Sequence[str], n: int) -> list[list[str]]:
+    n = max(1, min(n, len(files)))
+    size, extra = divmod(len(files), n)
+    out, start = [], 0
+    for i in range(n):
+        end = start + size + (1 if i < extra else 0)
+        out.append(list(files[start:end]))
+        start = end
+    return out
+
+
+def candidate_pairs_distributed(
+    paths: Sequence[str | Path],
+    client: Any,
+    *,
+    field: str = "text",
+    partitions: int | None = None,
+) -> tuple[int, list[Pair], Any, list[list[str]], list[int]]:
+    """Step 1: (documents, sorted candidate pairs, future of the summed bigram sketch,
+    file chunks, chunk offsets)."""
+    files = [str(p) for p in _expand(Path(p) for p in paths)]
+    if not files:
+        return 0, [], None, [], []
+    threads = sum(client.nthreads().values()) or 1
+    chunks = _chunks(files, partitions or 2 * threads)
+    buckets = len(chunks)
+    indexes = [client.submit(_index_chunk, chunk, field, buckets) for chunk in chunks]
+    counts = client.gather([client.submit(itemgetter(0), f) for f in indexes])
+    offsets = [sum(counts[:i]) for i in range(len(counts))]
+    documents = sum(counts)
+    sketch = client.submit(
+        _merge_sketches, documents, *[client.submit(itemgetter(1), f) for f in indexes]
+    )
+    found: set[Pair] = set()
+    for bucket_pairs in client.gather(
+        [
+            client.submit(_bucket_pairs, offsets, *[client.submit(_bucket, f, b) for f in indexes])
+            for b in range(buckets)
+        ]
+    ):
+        found |= bucket_pairs
+    del indexes
+    return documents, sorted(found), sketch, chunks, offsets
+
+
+def learn_distributed(
+    paths: Sequence[str | Path],
+    client: Any,
+    *,
+    field: str = "text",
+    pairs: Sequence[Path] = (),
+    phrases: Sequence[Path] = (),
+    min_count: int = 2,
+    pile_min_count: int | None = None,
+    partitions: int | None = None,
+    group_size: int = GROUP_SIZE,
+) -> LearnResult:
+    """:func:`unspin.learn.learn` with the pile's work on the workers of a Dask
+    ``client`` (``dask.distributed.Client``); the same result, entry for entry.
+
+    ``partitions``: file chunks to read in parallel (default: twice the cluster's
+    threads); ``group_size``: candidate pairs per alignment task. ``pairs`` and
+    ``phrases`` are read on the client, as in one process.
+    """
+    started = time.perf_counter()
+    documents, candidates, sketch, chunks, offsets = candidate_pairs_distributed(
+        paths, client, field=field, partitions=partitions
+    )
+    groups = [candidates[i : i + group_size] for i in range(0, len(candidates), group_size)]
+    chunk_of = _chunk_finder(offsets)
+    wanted: list[dict[int, set[int]]] = [defaultdict(set) for _ in chunks]
+    for g, group in enumerate(groups):
+        for pair in group:
+            for n in pair:
+                wanted[chunk_of(n)][g].add(n)
+    selected = [
+        client.submit(
+            _select_texts,
+            chunk,
+            field,
+            offsets[c],
+            {g: frozenset(docs) for g, docs in wanted[c].items()},
+        )
+        for c, chunk in enumerate(chunks)
+        if wanted[c]
+    ]
+    chunk_ids = [c for c in range(len(chunks)) if wanted[c]]
+    verified = []
+    for g, group in enumerate(groups):
+        texts = [
+            client.submit(itemgetter(g), selected[i])
+            for i, c in enumerate(chunk_ids)
+            if g in wanted[c]
+        ]
+        verified.append(client.submit(_verify_group, group, sketch, *texts))
+    votes: Counter[tuple[str, str]] = Counter()
+    for part in client.gather([client.submit(_direction_votes, v) for v in verified]):
+        votes.update(part)
+    (votes_future,) = client.scatter([votes], broadcast=True)
+    edges = [client.submit(orient_pairs, v, votes_future) for v in verified]
+    numbers = client.gather([client.submit(_edge_numbers, e) for e in edges])
+    # _choose_pairs looks at the edges' numbers only: no alignment needs to travel
+    light = [_Edge(s, c, m, cov, None) for part in numbers for s, c, m, cov in part]  # type: ignore
+    chosen_keys = [(e.spun, e.clean) for e in _choose_pairs(light)]
+    wanted_keys = frozenset(chosen_keys)
+    picked = {
+        (e.spun, e.clean): e
+        for part in client.gather([client.submit(_pick_edges, e, wanted_keys) for e in edges])
+        for e in part
+    }
+    del selected, verified, edges, sketch
+    return learn_from_chosen(
+        documents,
+        [picked[key] for key in chosen_keys],
+        pairs=pairs,
+        phrases=phrases,
+        min_count=min_count,
+        pile_min_count=pile_min_count,
+        started=started,
+    )
+
+
+def _chunk_finder(offsets: Sequence[int]):  # -> Callable[[int], int]
+    from bisect import bisect_right
+
+    return lambda n: bisect_right(offsets, n) - 1
+
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m unspin.distributed PATHS -o table.tsv [--scheduler tcp://host:8786]``:
+    what ``unspin learn`` writes, learned on a Dask cluster."""
+    from .learn import table_comments, write_learned_table
+
+    parser = argparse.ArgumentParser(prog="python -m unspin.distributed", description=main.__doc__)
+    parser.add_argument("paths", nargs="+", type=Path, help="pile: .txt, folders, .jsonl(.gz)")
+    parser.add_argument("-o", "--output", type=Path, default=Path("table.tsv"))
+    parser.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    parser.add_argument("--workers", type=int, default=2, help="local cluster: worker processes")
+    parser.add_argument("--field", default="text")
+    parser.add_argument("--pairs", type=Path, action="append", default=[])
+    parser.add_argument("--phrases", type=Path, action="append", default=[])
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--pile-min-count", type=int, default=None)
+    parser.add_argument("--name", default=None)
+    args = parser.parse_args(argv)
+
+    from dask.distributed import Client, LocalCluster
+
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True)
+        client = Client(cluster)
+    with client:
+        result = learn_distributed(
+            args.paths,
+            client,
+            field=args.field,
+            pairs=args.pairs,
+            phrases=args.phrases,
+            min_count=args.min_count,
+            pile_min_count=args.pile_min_count,
+        )
+    print(result.summary.format())
+    rows, gate, threshold = write_learned_table(
+        result,
+        args.paths,
+        args.output,
+        args.name or args.output.stem,
+        table_comments(result),
+        field=args.field,
+    )
+    print(f"wrote {rows} rows to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
