@@ -6,14 +6,16 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn`'s own funct
 1. **Index** (map over file chunks, every document): tokens
    (:func:`~unspin.learn.document_keys`), the chunk's :class:`~unspin.learn.BigramSketch`
    and each document's MinHash signature (:class:`~unspin.neardup.NearDupIndex`), cut into
-   the LSH bands the one-process index uses. *Reduce*: the sketches are summed
-   (:meth:`~unspin.learn.BigramSketch.merge`); band keys are shuffled into buckets by a
-   stable hash, and each bucket task pairs the documents that share a band key. Two
-   documents are LSH candidates exactly when they share a band key, whatever the order
-   of insertion, so the union is the one-process candidate set.
+   the LSH bands the one-process index uses. *Reduce*: the sketches' counts are summed
+   (sent as sparse slot counts); band keys are shuffled into buckets by a stable hash,
+   and each bucket task pairs the documents that share a band key. Two documents are
+   LSH candidates exactly when they share a band key, whatever the order of insertion,
+   so the union is the one-process candidate set.
 2. **Verify** (map over groups of candidate pairs, in sorted order): each chunk sends
    each group the texts it needs; the group task prepares and aligns its pairs
-   (:func:`~unspin.learn.verify_pair`, with the summed sketch and the worker's LM).
+   (:func:`~unspin.learn.verify_pair`, with the summed sketch and the worker's LM). A
+   document in several groups is prepared once per group (prepared documents only align
+   within one process: their codes come from the process's token vocabulary).
    *Reduce*: :func:`~unspin.learn._direction_votes` per group, summed (a sum of counts).
 3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.orient_pairs`.
    *Reduce* on the client: :func:`~unspin.learn._choose_pairs` on the edges' numbers
@@ -68,7 +70,7 @@ from .neardup import NearDupIndex
 
 __all__ = ["learn_distributed", "candidate_pairs_distributed", "cache_report", "main"]
 
-GROUP_SIZE = 256  # candidate pairs per alignment task
+GROUP_SIZE = 1000  # candidate pairs per alignment task, at most
 
 Pair = tuple[int, int]
 
@@ -93,7 +95,15 @@ def _index_chunk(files: Sequence[str], field: str, buckets: int) -> tuple:
         for band, (start, end) in enumerate(lsh.hashranges):
             key = band.to_bytes(2, "big") + lsh._H(signature.hashvalues[start:end])
             by_bucket[zlib.crc32(key) % buckets].append((key, local))
-    return count, sketch, by_bucket
+    return count, _sparse(sketch), by_bucket
+
+
+def _sparse(sketch: BigramSketch) -> tuple[Any, Any]:
+    """A chunk's bigram counts as (slots, counts): a few hundred kB instead of 16 MB."""
+    import numpy as np
+
+    slots = np.flatnonzero(sketch._counts)
+    return slots, sketch._counts[slots]
 
 
 def _bucket_pairs(offsets: Sequence[int], *parts: list[tuple[bytes, int]]) -> set[Pair]:
@@ -113,10 +123,11 @@ def _bucket(index: tuple, bucket: int) -> list[tuple[bytes, int]]:
     return index[2][bucket]
 
 
-def _merge_sketches(documents: int, *sketches: BigramSketch) -> BigramSketch:
+def _merge_sketches(documents: int, *parts: tuple[Any, Any]) -> BigramSketch:
+    """The pile's sketch: the chunks' counts summed (what one pass over the pile counts)."""
     total = BigramSketch()
-    for part in sketches:
-        total.merge(part)
+    for slots, counts in parts:
+        total._counts[slots] += counts
     total.weight = min(1.0, documents / FULL_PILE)
     return total
 
@@ -137,12 +148,17 @@ def _select_texts(
 
 
 def _verify_group(pairs: Sequence[Pair], sketch: BigramSketch, *texts: dict[int, str]) -> list:
-    """Step 2 on one group of candidate pairs: ``(a, b, alignment, margin)`` per verified pair."""
+    """Step 2 on one group of candidate pairs: ``(a, b, alignment, margin)`` per verified pair.
+
+    Documents are prepared here, not where they are read: a prepared document's sentence
+    codes come from its process's token vocabulary (:mod:`unspin.align`), so only
+    documents prepared in one process can be aligned with each other.
+    """
     known: dict[int, str] = {}
     for part in texts:
         known.update(part)
-    lm = _load_lm()
     prepared = {n: prepare(text) for n, text in sorted(known.items())}
+    lm = _load_lm()
     verified = []
     for a, b in pairs:
         checked = verify_pair(prepared[a], prepared[b], lm, sketch)
@@ -237,14 +253,18 @@ def learn_distributed(
     ``client`` (``dask.distributed.Client``); the same result, entry for entry.
 
     ``partitions``: file chunks to read in parallel (default: twice the cluster's
-    threads); ``group_size``: candidate pairs per alignment task. ``pairs`` and
+    threads); ``group_size``: candidate pairs per alignment task, at most (there are at
+    least twice as many tasks as threads). ``pairs`` and
     ``phrases`` are read on the client, as in one process.
     """
     started = time.perf_counter()
     documents, candidates, sketch, chunks, offsets = candidate_pairs_distributed(
         paths, client, field=field, partitions=partitions
     )
-    groups = [candidates[i : i + group_size] for i in range(0, len(candidates), group_size)]
+    threads = sum(client.nthreads().values()) or 1
+    count = max(2 * threads, -(-len(candidates) // group_size))  # every thread busy
+    size = max(1, -(-len(candidates) // count))
+    groups = [candidates[i : i + size] for i in range(0, len(candidates), size)]
     chunk_of = _chunk_finder(offsets)
     wanted: list[dict[int, set[int]]] = [defaultdict(set) for _ in chunks]
     for g, group in enumerate(groups):

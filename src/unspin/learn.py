@@ -167,17 +167,6 @@ class BigramSketch:
                 slots = sorted(set(slots))
             np.add.at(self._counts, np.asarray(slots, dtype=np.int64), 1)
 
-    def merge(self, other: BigramSketch) -> None:
-        """Add the counts of ``other`` (a sketch of the same size, e.g. of another
-        partition of the pile): the result is the sketch of both parts.
-
-        >>> a, b = BigramSketch(bits=10), BigramSketch(bits=10)
-        >>> a.add(["the", "court"]); b.add(["the", "court"]); a.merge(b)
-        >>> a.count("the", "court")
-        2
-        """
-        self._counts += other._counts
-
     def count(self, a: str, b: str) -> int:
         """Approximate count of the bigram ``a b`` (collisions only add)."""
         return int(self._counts[self._slot(a, b)])
