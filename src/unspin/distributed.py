@@ -47,6 +47,7 @@ import time
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,15 @@ Pair = tuple[int, int]
 # ---------------------------------------------------------------- worker tasks
 
 
+@lru_cache(maxsize=1)
+def _signer() -> NearDupIndex:
+    """This process's (empty) index: its MinHash settings and LSH bands, computed once."""
+    return NearDupIndex()
+
+
 def _index_chunk(files: Sequence[str], field: str, buckets: int) -> tuple:
     """Step 1 on one chunk: (documents, bigram sketch, band keys per bucket)."""
-    index = NearDupIndex()
+    index = _signer()
     lsh = index._lsh
     sketch = BigramSketch()
     by_bucket: list[list[tuple[bytes, int]]] = [[] for _ in range(buckets)]
@@ -192,6 +199,21 @@ def cache_report() -> dict[str, Any]:
 # ---------------------------------------------------------------- driver
 
 
+def _beside(client: Any, futures: Sequence[Any]) -> Any:
+    """A ``submit`` that runs a task on the worker already holding its first argument
+    (once ``futures`` are done), so big intermediate results never travel."""
+    from dask.distributed import wait
+
+    wait(futures)
+    holders = client.who_has(futures)
+
+    def submit(fn: Any, future: Any, *args: Any) -> Any:
+        where = list(holders.get(future.key, ()))
+        return client.submit(fn, future, *args, workers=where or None, allow_other_workers=True)
+
+    return submit
+
+
 def _chunks(files: Sequence[str], n: int) -> list[list[str]]:
     n = max(1, min(n, len(files)))
     size, extra = divmod(len(files), n)
@@ -219,16 +241,15 @@ def candidate_pairs_distributed(
     chunks = _chunks(files, partitions or 2 * threads)
     buckets = len(chunks)
     indexes = [client.submit(_index_chunk, chunk, field, buckets) for chunk in chunks]
-    counts = client.gather([client.submit(itemgetter(0), f) for f in indexes])
+    beside = _beside(client, indexes)
+    counts = client.gather([beside(itemgetter(0), f) for f in indexes])
     offsets = [sum(counts[:i]) for i in range(len(counts))]
     documents = sum(counts)
-    sketch = client.submit(
-        _merge_sketches, documents, *[client.submit(itemgetter(1), f) for f in indexes]
-    )
+    sketch = client.submit(_merge_sketches, documents, *[beside(itemgetter(1), f) for f in indexes])
     found: set[Pair] = set()
     for bucket_pairs in client.gather(
         [
-            client.submit(_bucket_pairs, offsets, *[client.submit(_bucket, f, b) for f in indexes])
+            client.submit(_bucket_pairs, offsets, *[beside(_bucket, f, b) for f in indexes])
             for b in range(buckets)
         ]
     ):
@@ -254,7 +275,7 @@ def learn_distributed(
 
     ``partitions``: file chunks to read in parallel (default: twice the cluster's
     threads); ``group_size``: candidate pairs per alignment task, at most (there are at
-    least twice as many tasks as threads). ``pairs`` and
+    least as many tasks as threads). ``pairs`` and
     ``phrases`` are read on the client, as in one process.
     """
     started = time.perf_counter()
@@ -262,7 +283,7 @@ def learn_distributed(
         paths, client, field=field, partitions=partitions
     )
     threads = sum(client.nthreads().values()) or 1
-    count = max(2 * threads, -(-len(candidates) // group_size))  # every thread busy
+    count = max(threads, -(-len(candidates) // group_size))  # every thread busy
     size = max(1, -(-len(candidates) // count))
     groups = [candidates[i : i + size] for i in range(0, len(candidates), size)]
     chunk_of = _chunk_finder(offsets)
@@ -283,27 +304,28 @@ def learn_distributed(
         if wanted[c]
     ]
     chunk_ids = [c for c in range(len(chunks)) if wanted[c]]
+    beside = _beside(client, selected)
     verified = []
     for g, group in enumerate(groups):
         texts = [
-            client.submit(itemgetter(g), selected[i])
-            for i, c in enumerate(chunk_ids)
-            if g in wanted[c]
+            beside(itemgetter(g), selected[i]) for i, c in enumerate(chunk_ids) if g in wanted[c]
         ]
         verified.append(client.submit(_verify_group, group, sketch, *texts))
+    beside = _beside(client, verified)
     votes: Counter[tuple[str, str]] = Counter()
-    for part in client.gather([client.submit(_direction_votes, v) for v in verified]):
+    for part in client.gather([beside(_direction_votes, v) for v in verified]):
         votes.update(part)
     (votes_future,) = client.scatter([votes], broadcast=True)
-    edges = [client.submit(orient_pairs, v, votes_future) for v in verified]
-    numbers = client.gather([client.submit(_edge_numbers, e) for e in edges])
+    edges = [beside(orient_pairs, v, votes_future) for v in verified]
+    beside = _beside(client, edges)
+    numbers = client.gather([beside(_edge_numbers, e) for e in edges])
     # _choose_pairs looks at the edges' numbers only: no alignment needs to travel
     light = [_Edge(s, c, m, cov, None) for part in numbers for s, c, m, cov in part]  # type: ignore
     chosen_keys = [(e.spun, e.clean) for e in _choose_pairs(light)]
     wanted_keys = frozenset(chosen_keys)
     picked = {
         (e.spun, e.clean): e
-        for part in client.gather([client.submit(_pick_edges, e, wanted_keys) for e in edges])
+        for part in client.gather([beside(_pick_edges, e, wanted_keys) for e in edges])
         for e in part
     }
     del selected, verified, edges, sketch
