@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import zlib
 from collections import Counter, defaultdict
@@ -86,7 +87,12 @@ def _signer() -> NearDupIndex:
 
 
 def _index_chunk(files: Sequence[str], field: str, buckets: int) -> tuple:
-    """Step 1 on one chunk: (documents, bigram sketch, band keys per bucket)."""
+    """Step 1 on one chunk: (documents, sparse bigram counts, band keys per bucket).
+
+    The band keys are those :class:`~unspin.neardup.NearDupIndex`'s LSH files documents
+    under (datasketch's own ranges and byte keys; a test compares the candidate pairs
+    with the one-process index's).
+    """
     index = _signer()
     lsh = index._lsh
     sketch = BigramSketch()
@@ -367,33 +373,46 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--name", default=None)
     args = parser.parse_args(argv)
 
+    from contextlib import ExitStack
+
     from dask.distributed import Client, LocalCluster
 
-    if args.scheduler:
-        client = Client(args.scheduler)
-    else:
-        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True)
-        client = Client(cluster)
-    with client:
-        result = learn_distributed(
+    from .errors import UnspinError
+
+    try:
+        with ExitStack() as stack:
+            if args.scheduler:
+                client = stack.enter_context(Client(args.scheduler))
+            else:
+                cluster = stack.enter_context(
+                    LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True)
+                )
+                client = stack.enter_context(Client(cluster))
+            result = learn_distributed(
+                args.paths,
+                client,
+                field=args.field,
+                pairs=args.pairs,
+                phrases=args.phrases,
+                min_count=args.min_count,
+                pile_min_count=args.pile_min_count,
+            )
+        print(result.summary.format(), file=sys.stderr)
+        rows, gate, threshold = write_learned_table(
+            result,
             args.paths,
-            client,
+            args.output,
+            args.name or args.output.stem,
+            table_comments(result),
             field=args.field,
-            pairs=args.pairs,
-            phrases=args.phrases,
-            min_count=args.min_count,
-            pile_min_count=args.pile_min_count,
         )
-    print(result.summary.format())
-    rows, gate, threshold = write_learned_table(
-        result,
-        args.paths,
-        args.output,
-        args.name or args.output.stem,
-        table_comments(result),
-        field=args.field,
-    )
-    print(f"wrote {rows} rows to {args.output}")
+    except UnspinError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
+    if gate is not None:
+        print(f"spin gate:             {gate} (share of table hits)", file=sys.stderr)
+        print(f"decision threshold:    {threshold} (table candidates)", file=sys.stderr)
 
 
 if __name__ == "__main__":
