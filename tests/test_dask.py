@@ -200,3 +200,17 @@ def test_learn_on_cluster_writes_the_table_unspin_learn_writes(
     rows, _, _ = write_learned_table(result, [pile], dist, "pile", table_comments(result))
     assert result.summary.pairs_found >= 4 and rows >= 20
     assert dist.read_bytes() == one.read_bytes()
+
+
+def test_learn_command_on_a_scheduler_address(client: object, pile: Path, tmp_path: Path) -> None:
+    from unspin.distributed import main
+    from unspin.learn import learn, table_comments, write_learned_table
+
+    one, dist = tmp_path / "one" / "t.tsv", tmp_path / "dist" / "t.tsv"
+    one.parent.mkdir()
+    dist.parent.mkdir()
+    result = learn([pile], pile_min_count=1)
+    write_learned_table(result, [pile], one, "t", table_comments(result))
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    main([str(pile), "-o", str(dist), "--scheduler", address, "--pile-min-count", "1"])
+    assert dist.read_bytes() == one.read_bytes()

@@ -406,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             table_comments(result),
             field=args.field,
         )
-    except UnspinError as exc:
+    except (UnspinError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
