@@ -170,6 +170,40 @@ def pile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def test_jsonl_byte_ranges_read_the_documents_one_reader_reads(tmp_path: Path) -> None:
+    from unspin.corpus import iter_documents
+    from unspin.distributed import _jsonl_range
+
+    lines = [
+        '{"text": "one ünï"}\n',
+        "\n",
+        '{"id": 2, "text": "two"}\r\n',
+        "  \u00a0 \n",
+        '{"text": "three"}\r{"text": "four"}\n',
+        '{"text": "five \\u2028 end"}',
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_bytes("".join(lines).encode("utf-8"))
+    whole = [d.text for d in iter_documents([path])]
+    assert len(whole) == 5
+    size = path.stat().st_size
+    for cut in range(size + 1):
+        parts = [list(_jsonl_range(str(path), a, b, "text")) for a, b in ((0, cut), (cut, size))]
+        assert parts[0] + parts[1] == whole, cut
+
+
+def test_pile_chunks_cut_big_jsonl_files_in_reading_order(pile: Path) -> None:
+    from unspin.corpus import _expand, iter_documents
+    from unspin.distributed import _piece_texts, _pieces
+
+    files = [str(f) for f in _expand([pile])]
+    chunks = _pieces(files, 6)
+    assert 4 <= len(chunks) <= 8
+    assert any(end is not None for chunk in chunks for _, _, end in chunk)  # more.jsonl was cut
+    texts = [t for chunk in chunks for t in _piece_texts(chunk, "text")]
+    assert texts == [d.text for d in iter_documents([pile])]
+
+
 def test_candidate_pairs_on_cluster_are_the_one_process_index(client: object, pile: Path) -> None:
     from unspin.corpus import iter_documents
     from unspin.distributed import candidate_pairs_distributed

@@ -3,7 +3,8 @@
 :func:`unspin.learn.learn` reads the pile twice and does four things; here each maps
 over partitions of the pile and reduces, calling :mod:`unspin.learn`'s own functions:
 
-1. **Index** (map over file chunks, every document): tokens
+1. **Index** (map over chunks of the pile, every document; a chunk is a group of files,
+   or byte ranges of a big plain ``.jsonl`` file, in reading order): tokens
    (:func:`~unspin.learn.document_keys`), the chunk's :class:`~unspin.learn.BigramSketch`
    and each document's MinHash signature (:class:`~unspin.neardup.NearDupIndex`), cut into
    the LSH bands the one-process index uses. *Reduce*: the sketches' counts are summed
@@ -42,12 +43,14 @@ tcp://host:8786`` (no ``--scheduler``: a local cluster), or from Python::
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -55,6 +58,7 @@ from typing import Any
 
 from .align import prepare
 from .corpus import _expand, iter_documents
+from .errors import CorpusFormatError
 from .learn import (
     FULL_PILE,
     BigramSketch,
@@ -77,6 +81,91 @@ GROUP_SIZE = 1000  # candidate pairs per alignment task, at most
 Pair = tuple[int, int]
 
 
+# ---------------------------------------------------------------- reading pieces of the pile
+
+#: A piece of the pile: a whole file ``(path, 0, None)`` or the JSONL lines of a plain
+#: ``.jsonl`` file that start in bytes ``[start, end)``.
+Piece = tuple[str, int, int | None]
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _jsonl_range(path: str, start: int, end: int, field: str) -> Iterator[str]:
+    """The texts of the JSONL lines of ``path`` that start in bytes ``[start, end)``:
+    over consecutive ranges, the documents :func:`unspin.corpus.iter_documents` reads
+    (lines split at LF, CR LF and CR, as Python's text mode does; blank lines skipped).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> _ = p.write_bytes(b'{"text": "one"}\\n\\n{"text": "two"}\\r\\n')
+    >>> list(_jsonl_range(str(p), 0, 5, "text")), list(_jsonl_range(str(p), 5, 99, "text"))
+    (['one'], ['two'])
+    """
+    with open(path, "rb") as f:
+        if start > 0:
+            f.seek(start - 1)
+            if f.read(1) != b"\n":
+                f.readline()  # this line started in the range before
+        while f.tell() < end:
+            at = f.tell()
+            line = f.readline()
+            if not line:
+                break
+            where = f"{path}, line starting at byte {at}"
+            try:
+                decoded = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CorpusFormatError(f"{where}: not UTF-8 text ({exc.reason})") from None
+            for part in _LINE_BREAK.split(decoded):
+                if part.strip():
+                    yield _jsonl_text(part, field, where)
+
+
+def _jsonl_text(line: str, field: str, where: str) -> str:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    value = obj.get(field) if isinstance(obj, dict) else None
+    if not isinstance(value, str):
+        raise CorpusFormatError(f"{where}: no text field {field!r}; choose it with --field")
+    return value
+
+
+def _piece_texts(pieces: Sequence[Piece], field: str) -> Iterator[str]:
+    """The document texts of a chunk of pieces, in reading order."""
+    for path, start, end in pieces:
+        if end is None:
+            yield from (doc.text for doc in iter_documents([Path(path)], field))
+        else:
+            yield from _jsonl_range(path, start, end, field)
+
+
+def _pieces(files: Sequence[str], n: int) -> list[list[Piece]]:
+    """Cut the pile into about ``n`` chunks of similar size, in reading order: files
+    are grouped, and a plain ``.jsonl`` file bigger than a chunk is cut into byte ranges
+    (a ``.jsonl.gz`` or ``.txt`` file stays whole)."""
+    sizes = [os.path.getsize(f) for f in files]
+    target = max(1, -(-sum(sizes) // max(1, n)))
+    pieces: list[tuple[Piece, int]] = []
+    for path, size in zip(files, sizes, strict=True):
+        if path.lower().endswith(".jsonl") and size > target:
+            cuts = -(-size // target)
+            bounds = [size * k // cuts for k in range(cuts + 1)]
+            pieces += [((path, a, b), b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
+        else:
+            pieces.append(((path, 0, None), size))
+    chunks: list[list[Piece]] = [[]]
+    filled = 0
+    for piece, size in pieces:
+        if chunks[-1] and filled + size > target:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(piece)
+        filled += size
+    return chunks
+
+
 # ---------------------------------------------------------------- worker tasks
 
 
@@ -86,7 +175,7 @@ def _signer() -> NearDupIndex:
     return NearDupIndex()
 
 
-def _index_chunk(files: Sequence[str], field: str, buckets: int) -> tuple:
+def _index_chunk(pieces: Sequence[Piece], field: str, buckets: int) -> tuple:
     """Step 1 on one chunk: (documents, sparse bigram counts, band keys per bucket).
 
     The band keys are those :class:`~unspin.neardup.NearDupIndex`'s LSH files documents
@@ -98,11 +187,11 @@ def _index_chunk(files: Sequence[str], field: str, buckets: int) -> tuple:
     sketch = BigramSketch()
     by_bucket: list[list[tuple[bytes, int]]] = [[] for _ in range(buckets)]
     count = 0
-    for local, doc in enumerate(iter_documents([Path(f) for f in files], field)):
+    for local, text in enumerate(_piece_texts(pieces, field)):
         count += 1
-        keys = document_keys(doc.text)
+        keys = document_keys(text)
         sketch.add(keys, distinct=True)
-        signature = index.signature(doc.text, keys)
+        signature = index.signature(text, keys)
         if signature is None:
             continue
         for band, (start, end) in enumerate(lsh.hashranges):
@@ -146,7 +235,7 @@ def _merge_sketches(documents: int, *parts: tuple[Any, Any]) -> BigramSketch:
 
 
 def _select_texts(
-    files: Sequence[str], field: str, offset: int, wanted: dict[int, frozenset[int]]
+    pieces: Sequence[Piece], field: str, offset: int, wanted: dict[int, frozenset[int]]
 ) -> dict[int, dict[int, str]]:
     """Step 2's map on one chunk: the texts each group needs, ``{group: {doc: text}}``."""
     groups_of: dict[int, list[int]] = defaultdict(list)
@@ -154,9 +243,9 @@ def _select_texts(
         for n in docs:
             groups_of[n].append(group)
     out: dict[int, dict[int, str]] = {group: {} for group in wanted}
-    for local, doc in enumerate(iter_documents([Path(f) for f in files], field)):
+    for local, text in enumerate(_piece_texts(pieces, field)):
         for group in groups_of.get(offset + local, ()):
-            out[group][offset + local] = doc.text
+            out[group][offset + local] = text
     return out
 
 
@@ -220,31 +309,20 @@ def _beside(client: Any, futures: Sequence[Any]) -> Any:
     return submit
 
 
-def _chunks(files: Sequence[str], n: int) -> list[list[str]]:
-    n = max(1, min(n, len(files)))
-    size, extra = divmod(len(files), n)
-    out, start = [], 0
-    for i in range(n):
-        end = start + size + (1 if i < extra else 0)
-        out.append(list(files[start:end]))
-        start = end
-    return out
-
-
 def candidate_pairs_distributed(
     paths: Sequence[str | Path],
     client: Any,
     *,
     field: str = "text",
     partitions: int | None = None,
-) -> tuple[int, list[Pair], Any, list[list[str]], list[int]]:
+) -> tuple[int, list[Pair], Any, list[list[Piece]], list[int]]:
     """Step 1: (documents, sorted candidate pairs, future of the summed bigram sketch,
-    file chunks, chunk offsets)."""
+    chunks of the pile, chunk offsets)."""
     files = [str(p) for p in _expand(Path(p) for p in paths)]
     if not files:
         return 0, [], None, [], []
     threads = sum(client.nthreads().values()) or 1
-    chunks = _chunks(files, partitions or 2 * threads)
+    chunks = _pieces(files, partitions or 2 * threads)
     buckets = len(chunks)
     indexes = [client.submit(_index_chunk, chunk, field, buckets) for chunk in chunks]
     beside = _beside(client, indexes)
