@@ -263,7 +263,7 @@ def _pile_edges(
     bar = tqdm(desc="indexing", unit=" docs", disable=not progress, file=sys.stderr)
     for n, doc in enumerate(iter_documents(paths, field)):
         documents += 1
-        keys = [norm(t.text) for t in tokenize(doc.text)]
+        keys = document_keys(doc.text)
         bigrams.add(keys, distinct=True)
         for other in index.add(n, doc.text, keys):
             candidates.add((other, n))
@@ -283,17 +283,37 @@ def _pile_edges(
     for a, b in tqdm(
         sorted(candidates), desc="aligning", unit=" pairs", disable=not progress, file=sys.stderr
     ):
-        alignment = align(prepared[a], prepared[b])
-        if alignment.coverage < MIN_COVERAGE or len(alignment.pairs) < _min_sentences(
-            prepared[a], prepared[b]
-        ):
-            continue
-        if spin_density(alignment) < MIN_DENSITY:
-            continue  # versions of a story, but neither looks spun (updates, reprints)
-        verified.append((a, b, alignment, spin_margin(alignment, lm, bigrams)))
+        checked = verify_pair(prepared[a], prepared[b], lm, bigrams)
+        if checked is not None:
+            verified.append((a, b, *checked))
+    return documents, orient_pairs(verified, _direction_votes(verified)), prepared
 
+
+def document_keys(text: str) -> list[str]:
+    """A pile document's normalized tokens (for its bigram counts and shingles)."""
+    return [norm(t.text) for t in tokenize(text)]
+
+
+def verify_pair(
+    a: Prepared, b: Prepared, lm, bigrams: BigramSketch | None
+) -> tuple[Alignment, float] | None:
+    """Align two candidate near duplicates; their alignment and :func:`spin_margin`
+    when they are versions of one story of which one looks spun, else None."""
+    alignment = align(a, b)
+    if alignment.coverage < MIN_COVERAGE or len(alignment.pairs) < _min_sentences(a, b):
+        return None
+    if spin_density(alignment) < MIN_DENSITY:
+        return None  # versions of a story, but neither looks spun (updates, reprints)
+    return alignment, spin_margin(alignment, lm, bigrams)
+
+
+def orient_pairs(
+    verified: Iterable[tuple[int, int, Alignment, float]], votes: Counter[tuple[str, str]]
+) -> list[_Edge]:
+    """Verified pairs, ``(a, b, alignment, margin)``, as spun -> clean edges once the
+    pile's ``votes`` (:func:`_direction_votes`) are added to their margins; pairs whose
+    side stays unclear are dropped."""
     edges: list[_Edge] = []
-    votes = _direction_votes(verified)
     for a, b, alignment, margin in verified:
         margin += consistency(alignment, votes)
         if abs(margin) < MIN_MARGIN:
@@ -302,7 +322,7 @@ def _pile_edges(
             edges.append(_Edge(a, b, margin, alignment.coverage, alignment))
         else:
             edges.append(_Edge(b, a, -margin, alignment.coverage, alignment.swapped()))
-    return documents, edges, prepared
+    return edges
 
 
 def spin_density(alignment: Alignment) -> float:
@@ -543,23 +563,52 @@ def learn(
     [('advised', 'told', 2), ('attorneys', 'lawyers', 2), ('choose', 'judge', 2)]
     """
     started = time.perf_counter()
-    documents = partnered = found = 0
+    documents = 0
+    chosen: list[_Edge] = []
+    lm = _load_lm() if (paths or pairs) else None
+    if paths:
+        documents, edges, _prepared = _pile_edges(paths, field, progress, lm)
+        chosen = _choose_pairs(edges)
+        del _prepared, edges
+    return learn_from_chosen(
+        documents,
+        chosen,
+        pairs=pairs,
+        phrases=phrases,
+        min_count=min_count,
+        pile_min_count=pile_min_count,
+        started=started,
+    )
+
+
+def learn_from_chosen(
+    documents: int,
+    chosen: Sequence[_Edge],
+    *,
+    pairs: Sequence[Path] = (),
+    phrases: Sequence[Path] = (),
+    min_count: int = 2,
+    pile_min_count: int | None = None,
+    started: float | None = None,
+) -> LearnResult:
+    """The second half of :func:`learn`: count the swaps of the pile pairs ``chosen``
+    (:func:`_choose_pairs`, in its order) among ``documents`` and of the given ``pairs``,
+    and turn them into entries. :mod:`unspin.distributed` finds ``chosen`` on a cluster.
+    """
+    started = time.perf_counter() if started is None else started
+    partnered = found = 0
     spun_docs: frozenset[int] = frozenset()
     clean_docs: frozenset[int] = frozenset()
     pile = _Stats()
     given = _Stats()
-    lm = _load_lm() if (paths or pairs) else None
 
-    if paths:
-        documents, edges, _prepared = _pile_edges(paths, field, progress, lm)
-        chosen = _choose_pairs(edges)
+    if chosen:
         found = len(chosen)
         partnered = len({e.spun for e in chosen} | {e.clean for e in chosen})
         for edge in chosen:
             pile.add(edge.alignment)
         spun_docs = frozenset(e.spun for e in chosen)
         clean_docs = frozenset(e.clean for e in chosen) - spun_docs
-        del _prepared, edges
 
     n_given = 0
     for spun, clean in iter_pairs(pairs):
