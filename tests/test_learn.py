@@ -424,42 +424,32 @@ def test_editorial_changes_seen_once_are_not_learned(tmp_path: Path) -> None:
     assert ("knowledge except a number", "real identities") not in learned  # inside a rewrite
 
 
-def test_inflections_of_one_swap_are_pooled(tmp_path: Path) -> None:
-    pairs = _pairs_file(
-        tmp_path,
-        [
-            (
-                "The company is utilizing new machines in its plant, it said.",
-                "The company is using new machines in its plant, it said.",
-            ),
-            (
-                "The bank utilized new software in its branches, it said.",
-                "The bank used new software in its branches, it said.",
-            ),
-            (
-                "The firm bought a big plant in Texas last month, it said.",
-                "The firm acquired a big plant in Texas last month, it said.",
-            ),
-        ]
-        + [  # other swaps, so that one sighting is rare among many (a significance test)
-            (
-                f"The group sold a {w} plant in Ohio last week, it said.",
-                f"The group sold a {v} plant in Ohio last week, it said.",
-            )
-            for w, v in (
-                ("huge", "big"),
-                ("large", "big"),
-                ("tiny", "small"),
-                ("small", "little"),
-                ("old", "new"),
-                ("new", "old"),
-            )
-        ]
-        * 2,
-    )
-    learned = {(e.spun, e.original) for e in learn(pairs=[pairs], min_count=2).entries}
-    assert {("utilizing", "using"), ("utilized", "used")} <= learned  # 1 + 1 as one lemma pair
-    assert ("bought", "acquired") not in learned  # seen once
+def test_inflections_of_one_swap_are_pooled_when_generalising() -> None:
+    from unspin.learn import _Stats
+
+    stats = _Stats()
+    for spun, clean in (
+        (
+            "The company is utilizing new machines in its plant, it said.",
+            "The company is using new machines in its plant, it said.",
+        ),
+        (
+            "The bank utilized new software in its branches, it said.",
+            "The bank used new software in its branches, it said.",
+        ),
+        (
+            "The firm bought a big plant in Texas last month, it said.",
+            "The firm acquired a big plant in Texas last month, it said.",
+        ),
+    ):
+        stats.add(align_texts(spun, clean))
+    stats.resolve()
+    assert stats.accepted(2, generalise=False) == {}
+    # "utilizing" -> "using" once and "utilized" -> "used" once: one lemma pair, seen twice
+    assert set(stats.accepted(2, generalise=True)) == {
+        ("utilizing", "using"),
+        ("utilized", "used"),
+    }
 
 
 def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
@@ -474,10 +464,10 @@ def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
     ):
         stats.add(align_texts(spun, clean, min_similarity=0.3))
     stats.resolve()
-    assert set(stats.accepted(2, singles=False)) == {("choose", "judge")}
+    assert set(stats.accepted(2, generalise=False)) == {("choose", "judge")}
     # "decide" -> "judge", seen once with kept text around it, for an original the spinner
     # is seen to replace otherwise too; "officials" -> "staff" has no such support
-    assert set(stats.accepted(2, singles=True)) == {("choose", "judge"), ("decide", "judge")}
+    assert set(stats.accepted(2, generalise=True)) == {("choose", "judge"), ("decide", "judge")}
 
 
 def test_heldout_precision_counts_rows_the_held_out_pairs_confirm() -> None:

@@ -61,7 +61,7 @@ MIN_DENSITY = 0.04  # swaps per aligned word below which neither side looks spun
 FULL_PILE = 500  # documents at which pile bigram counts get full weight
 MIN_P_RESTORE = 0.05
 # A change with fewer unchanged tokens than this share around it (3 each side) sits in
-# an editor's rewrite, not among a spinner's swaps: seen once so, it is not learned.
+# an editor's rewrite, not among a spinner's swaps: a pair seen only so is not learned.
 MIN_STEADY = 0.5
 # A single sighting is learned from a pile when its alignment is unambiguous: its block
 # stood alone (this steady, no split needed) in a sentence pair at least this similar.
@@ -403,7 +403,9 @@ def _same_lemma(spun: str, original: str) -> bool:
 
     if " " in spun or " " in original or spun == original.lower():
         return False
-    return bool(set(lemmas(spun)) & set(lemmas(original.lower())))
+    shared = set(lemmas(spun)) & set(lemmas(original.lower()))
+    # auxiliaries ("will" / "would") are a spinner's swaps, whatever lemminflect says
+    return bool(shared) and all(upos != "AUX" for _, upos in shared | set(lemmas(spun)))
 
 
 def _tense_rewrite(spun: str, original: str) -> bool:
@@ -457,7 +459,7 @@ class _Stats:
             block = primary[sub.spun, sub.original]
             best: tuple[int, int] = (0, 0)
             parts: tuple[Substitution, ...] = (sub,)
-            for first, second in change.splits:
+            for first, second in () if _has_number(sub.spun + sub.original) else change.splits:
                 n1 = primary[first.spun, first.original]
                 n2 = primary[second.spun, second.original]
                 score = (min(n1, n2), n1 + n2)
@@ -478,15 +480,16 @@ class _Stats:
         self.counts = _decompose(counts)
         self.changes = []
 
-    def accepted(self, min_count: int, singles: bool) -> dict[tuple[str, str], int]:
+    def accepted(self, min_count: int, generalise: bool) -> dict[tuple[str, str], int]:
         """The pairs worth a row, with their counts.
 
-        A pair needs ``min_count`` sightings outside rewrites (and no change of tense
-        when seen once: :func:`_tense_rewrite`); inflections of one
-        (spun, original) lemma pair are pooled for that ("utilizing" -> "using" once and
-        "utilized" -> "used" once make two). With ``singles``, a pair seen once is kept
-        when that sighting was unambiguous (see :data:`CLEAR_STEADY`) and its original is
-        a word the spinner is seen to replace by another form too.
+        A pair seen only inside rewrites is dropped, and so is a change of tense seen
+        once (:func:`_tense_rewrite`); the others need ``min_count`` sightings. With
+        ``generalise`` (a pile's few sightings of a real spinner's many forms), inflections
+        of one (spun, original) lemma pair are pooled for that ("utilizing" -> "using" once
+        and "utilized" -> "used" once make two), and a pair seen once is kept when that
+        sighting was unambiguous (see :data:`CLEAR_STEADY`) and its original is a word the
+        spinner is seen to replace by another form too.
         """
         from .inflect import lemma_key, lemmas
 
@@ -499,7 +502,7 @@ class _Stats:
             return found or {(spun, original)}
 
         usable = {
-            pair: n - self.rewrites[pair]
+            pair: n
             for pair, n in self.counts.items()
             if n > self.rewrites[pair] and not _is_inflection(*pair) and not _same_lemma(*pair)
         }
@@ -513,14 +516,14 @@ class _Stats:
             spun_forms.setdefault(pair[1].lower(), set()).add(pair[0])
         out = {}
         for pair, n in usable.items():
-            often = n >= min_count or max(pooled[k] for k in groups(pair)) >= min_count
+            pooled_n = max(pooled[k] for k in groups(pair)) if generalise else n
             clear = self.clear[pair] > 0 and len(spun_forms[pair[1].lower()]) > 1
-            if often or (singles and clear):
+            if n >= min_count or pooled_n >= min_count or (generalise and clear):
                 out[pair] = self.counts[pair]
         return out
 
-    def entries(self, min_count: int, source: str, singles: bool = False) -> list[Entry]:
-        candidates = self.accepted(min_count, singles)
+    def entries(self, min_count: int, source: str, generalise: bool = False) -> list[Entry]:
+        candidates = self.accepted(min_count, generalise)
         if not candidates:
             return []
         spun_keys = {pair: phrase_key(pair[0]) for pair in candidates}
@@ -561,7 +564,7 @@ HELD_OUT_FOLDS = 5
 def heldout_precision(
     documents: Sequence[Sequence[Change]],
     min_count: int,
-    singles: bool,
+    generalise: bool,
     folds: int = HELD_OUT_FOLDS,
 ) -> float | None:
     """Estimated precision of a table, from the pile alone: the aligned pairs are cut into
@@ -586,7 +589,7 @@ def heldout_precision(
                 train.changes.extend(changes)
         train.resolve()
         first: dict[str, tuple[int, str]] = {}
-        for (spun, original), n in train.accepted(min_count, singles).items():
+        for (spun, original), n in train.accepted(min_count, generalise).items():
             if (n, original.lower()) > first.get(spun, (0, "")):
                 first[spun] = (n, original.lower())
         for sub in held:
@@ -594,6 +597,10 @@ def heldout_precision(
                 checked += 1
                 right += first[sub.spun][1] == sub.original.lower()
     return round(right / checked, 3) if checked else None
+
+
+def _has_number(phrase: str) -> bool:
+    return any(ch.isdigit() for ch in phrase)
 
 
 def _decompose(counts: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
@@ -612,8 +619,8 @@ def _decompose(counts: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
         lower[sp, orig.lower()] += n
     for (sp, orig), n in sorted(counts.items(), key=lambda kv: -len(kv[0][0]) - len(kv[0][1])):
         sw, ow = sp.split(" "), orig.split(" ")
-        if len(sw) < 2 or len(ow) < 2:
-            continue
+        if len(sw) < 2 or len(ow) < 2 or _has_number(sp) or _has_number(orig):
+            continue  # a phrase with a number ("final 12 months") is one swap
         best = None
         for i in range(1, len(sw)):
             for j in range(1, len(ow)):
@@ -717,7 +724,7 @@ def learn(
     least_pile = min_count if pile_min_count is None else pile_min_count
     for stats, source, least in ((pile, "pile", least_pile), (given, "pairs", min_count)):
         stats.resolve()
-        learned = stats.entries(least, source, singles=source == "pile" and least > 1)
+        learned = stats.entries(least, source, generalise=source == "pile" and least > 1)
         entries += _significant(learned, stats.counts)
     precision = heldout_precision(pile_changes, least_pile, least_pile > 1)
     del pile_changes
