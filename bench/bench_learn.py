@@ -13,6 +13,13 @@ pairs against the substitutions the spinner logged::
 stories with and without it::
 
     python -m bench.bench_learn --docs 2000 --restore 100 --adapt-lm
+
+``--spinner-w`` measures issue 13's aligned pile of *real* spinner output instead
+(:func:`spinner_w_report`: ``unspin learn`` as a user runs it, then restoring unseen spins;
+``--tune`` restores TUNE stories, to choose settings without looking at TEST; other
+arguments go to ``unspin learn``)::
+
+    python -m bench.bench_learn --spinner-w
 """
 
 from __future__ import annotations

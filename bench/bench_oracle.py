@@ -80,6 +80,30 @@ def restore_all(texts, table: Path, **options) -> list[str]:
     return [restore(t, tables=[table], **options) for t in texts]
 
 
+def edit_sources(stories, table: Path, **options) -> dict:
+    """Each edit applied alone to its spun story: right (fewer errors), wrong (more) or
+    neutral, by where its candidate came from (table, reversal, thesaurus), with the
+    table's p_restore band for table candidates."""
+    from bench import spinner_w as w
+    from unspin import apply_edits, restore_and_explain
+    from unspin.table import load_table, phrase_key
+
+    loaded = load_table(table)
+    out: Counter[str] = Counter()
+    for s in stories:
+        before = w.errors(s.spun, s.original)
+        for e in restore_and_explain(s.spun, tables=[table], **options).edits:
+            kind = e.source.split(":")[0]
+            if kind == "table":
+                rows = [r for r in loaded.lookup(phrase_key(e.found)) if r.original == e.restored]
+                p = rows[0].p_restore if rows else 0.0
+                kind += " p<0.2" if p < 0.2 else " p<0.5" if p < 0.5 else " p>=0.5"
+            after = w.errors(apply_edits(s.spun, [e]), s.original)
+            verdict = "right" if after < before else "wrong" if after > before else "neutral"
+            out[f"{kind}: {verdict}"] += 1
+    return dict(sorted(out.items()))
+
+
 def lost(test, restored: list[str], table) -> dict:
     """Where errors stay: per story, the swaps still there after restoring (*missed*, by
     what the table knew of the spun form) and the swaps restoring made that the spinner
@@ -136,6 +160,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--table", type=Path, help="restore with this table instead")
     parser.add_argument("--no-gate", action="store_true", help="only --min-spin 0")
     parser.add_argument(
+        "--tune", action="store_true", help="restore the TUNE stories outside the pile, not TEST"
+    )
+    parser.add_argument(
         "--threshold", type=float, help="the table's own decision threshold (header field)"
     )
     parser.add_argument("--spin-gate", type=float, help="the table's own spin gate (header)")
@@ -146,7 +173,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")
     from unspin.table import load_table, write_table
 
-    pile, test = w.split(w.PILE), w.split(w.TEST)[: args.stories]
+    held = range(w.PILE.stop, w.TUNE.stop) if args.tune else w.TEST
+    pile, test = w.split(w.PILE), w.split(held)[: args.stories]
     table_path = args.table
     report: dict = {}
     if table_path is None:
@@ -185,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
             "clean_errors": clean_errors,
             "seconds": round(time.perf_counter() - started, 1),
             "where_lost": lost(test, restored, table),
+            "edits": edit_sources(test, table_path, **options),
         }
     print(json.dumps(report, indent=1))
 
