@@ -12,6 +12,13 @@ phrases. Statistics then keep what is systematic:
   spun phrase aligned with other originals;
 * ``p_channel = count / (occurrences of original in aligned clean sentences + 1)``.
 
+What is not learned: a pair seen only inside an editor's rewrite (a change among changes),
+a change of tense seen once, one word in two forms. From a pile, where a real spinner's
+many forms are each seen a few times, inflections of one swap are pooled and an
+unambiguous single sighting is enough (:meth:`_Stats.accepted`). The table's precision is
+estimated on held-out pairs of the pile (:func:`heldout_precision`) and written in its
+header with how it was learned (``method``, ``docs``).
+
 >>> result = learn(pairs=[], phrases=[])
 >>> result.entries, result.summary.documents
 ([], 0)
