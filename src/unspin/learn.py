@@ -501,7 +501,9 @@ class _Stats:
         of one (spun, original) lemma pair are pooled for that ("utilizing" -> "using" once
         and "utilized" -> "used" once make two), and a pair seen once is kept when that
         sighting was unambiguous (see :data:`CLEAR_STEADY`) and its original is a word the
-        spinner is seen to replace by another form too.
+        spinner is seen to replace by another form too. (Without that last condition:
+        spinner W, TUNE, 44.0% of errors undone instead of 43.5%, 1,211 rows instead of
+        1,012, 0.961 of them right instead of 0.964: within noise, so the cautious rule.)
         """
         from .inflect import lemma_key, lemmas
 
