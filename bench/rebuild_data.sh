@@ -12,7 +12,7 @@ python -m bench.make_pairs --corpus "$CORPUS/wikipedia_en.jsonl.gz" --n 3000 \
 #    seen once), synthetic pairs (kept when seen twice), tortured phrases.
 unspin learn seeds --pile-min-count 1 --pairs bench/out/wiki_pairs.jsonl \
     --phrases "$CORPUS/tortured_phrases.csv" \
-    --output data/synonym_pairs.tsv --name wiki-moby-2026.11 \
+    --output data/synonym_pairs.tsv --name wiki-moby-2026.11 --method bundled \
     --comment "licence: CC BY-SA 3.0 (learned from English Wikipedia text; attribution list: data/lm/wikipedia_en.sources.tsv.gz)" \
     --comment "rows with source 'phrases': Problematic Paper Screener tortured-phrase list, CC BY 4.0 (Cabanac, Labbé, Magazinov)" \
     --comment "synthetic spins use Moby Thesaurus II (public domain, Grady Ward); rebuild: bash bench/rebuild_data.sh"
