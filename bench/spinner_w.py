@@ -130,3 +130,55 @@ def write_pile(texts: Sequence[str], folder: Path) -> Path:
     for k, text in enumerate(texts):
         (folder / f"{k:05d}.txt").write_text(text, encoding="utf-8")
     return folder
+
+
+class Gold:
+    """What the spinner did, from aligning a spun text with its original word by word.
+
+    ``words(i, j)`` is what tokens ``[i, j)`` of the spun text (``unspin.tokens.tokenize``)
+    stand for in the original, as LM words: a candidate restoring exactly that is right,
+    whether it covers one swapped word or a phrase around it (``()``: words the spinner
+    added). None when the span cuts through a changed stretch.
+
+    >>> g = Gold("the court docket ruled", "the court ruled")
+    >>> g.words(1, 3), g.words(2, 3), g.words(0, 1)
+    (('court',), (), ('the',))
+    """
+
+    def __init__(self, spun: str, original: str) -> None:
+        from unspin.tokens import lm_token, norm, tokenize
+
+        s_keys = [norm(t.text) for t in tokenize(spun)]
+        o_toks = tokenize(original)
+        self._o_words = [lm_token(t) for t in o_toks]
+        o_keys = [norm(t.text) for t in o_toks]
+        n = len(s_keys)
+        # Where each boundary between spun tokens falls in the original, seen from a
+        # span starting there (left) and ending there (right); None inside a change.
+        self._left: list[int | None] = [None] * (n + 1)
+        self._right: list[int | None] = [None] * (n + 1)
+        self._changed = [False] * n
+        for op in Levenshtein.opcodes(s_keys, o_keys):
+            a, b, c, d = op.src_start, op.src_end, op.dest_start, op.dest_end
+            step = op.tag == "equal" or (op.tag == "replace" and b - a == d - c)
+            for k in range(a, b + 1):
+                q = c + (k - a) if step else (c if k == a else d if k == b else None)
+                if q is None:
+                    continue
+                if self._left[k] is None or k == a:
+                    self._left[k] = q if k < b or op.tag != "insert" else d
+                if k == b or self._right[k] is None:
+                    self._right[k] = q if k > a or op.tag != "insert" else c
+            for k in range(a, b):
+                self._changed[k] = op.tag != "equal"
+
+    def words(self, i: int, j: int) -> tuple[str, ...] | None:
+        """The original's LM words for spun tokens ``[i, j)``, or None."""
+        left, right = self._left[i], self._right[j]
+        if left is None or right is None or right < left:
+            return None
+        return tuple(self._o_words[left:right])
+
+    def changed(self, i: int) -> bool:
+        """Whether spun token ``i`` is part of a change."""
+        return self._changed[i]

@@ -111,3 +111,32 @@ def test_merged_block_offers_splits() -> None:
         (a.spun, a.original, b.spun, b.original) == ("attorneys", "lawyers", "advised", "told")
         for a, b in change.splits
     )
+
+
+def test_a_number_on_one_side_is_part_of_a_phrase() -> None:
+    a = align_texts(
+        "Shares rose in the final 12 months, the company said on Friday.",
+        "Shares rose in the last year, the company said on Friday.",
+    )
+    assert [(s.spun, s.original) for s in a.substitutions()] == [("final 12 months", "last year")]
+    b = align_texts(
+        "Shares rose 12 pct in the year, the company said on Friday.",
+        "Shares rose 14 pct in the year, the company said on Friday.",
+    )
+    assert b.substitutions() == []  # a changed figure is version noise
+
+
+def test_changes_know_whether_they_sit_in_a_rewrite() -> None:
+    a = align_texts(
+        "Twitter said the agency can not order Twitter to show over the knowledge except a "
+        "number of situations are met in court on Friday.",
+        "Twitter said the agency can not order Twitter to disclose information regarding the "
+        "real identities of these users in court on Friday.",
+    )
+    steady = {c.substitution.spun: c.steady for c in a.changes()}
+    assert steady["knowledge except a number"] < 0.5  # an editor's rewrite, among changes
+    b = align_texts(
+        "The agency stated on Friday that the plan was ready.",
+        "The agency said on Friday that the plan was ready.",
+    )
+    assert [c.steady for c in b.changes()] == [1.0]  # a swap in kept text

@@ -388,3 +388,122 @@ def test_merged_tables_keep_the_most_cautious_settings(tmp_path: Path) -> None:
     write_table([entry], tmp_path / "c.tsv", "c")
     assert merged_settings([tmp_path / "a.tsv", tmp_path / "b.tsv"]) == (0.04, -1.0)
     assert merged_settings([tmp_path / "a.tsv", tmp_path / "c.tsv"]) == (0.02, None)
+
+
+def _pairs_file(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    path = tmp_path / "pairs.jsonl"
+    lines = [json.dumps({"spun": s, "clean": c}) for s, c in rows]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_editorial_changes_seen_once_are_not_learned(tmp_path: Path) -> None:
+    pairs = _pairs_file(
+        tmp_path,
+        [
+            (
+                "The ACLU said on Monday that it will symbolize the user in the case.",
+                "The ACLU said on Monday that it is representing the user in the case.",
+            ),
+            (
+                "The attorneys for the bank sought a delay in the case on Monday.",
+                "The lawyers for the bank seeks a delay in the case on Monday.",
+            ),
+            (
+                "Twitter said the agency can not order Twitter to show over the knowledge except"
+                " a number of situations are met in court on Friday.",
+                "Twitter said the agency can not order Twitter to disclose information regarding"
+                " the real identities of these users in court on Friday.",
+            ),
+        ],
+    )
+    learned = {(e.spun, e.original) for e in learn(pairs=[pairs], min_count=1).entries}
+    assert ("attorneys", "lawyers") in learned  # a swap in kept text
+    assert ("will symbolize", "is representing") not in learned  # tense changed with the verb
+    assert ("sought", "seeks") not in learned  # one verb in two tenses
+    assert ("knowledge except a number", "real identities") not in learned  # inside a rewrite
+
+
+def test_inflections_of_one_swap_are_pooled_when_generalising() -> None:
+    from unspin.learn import _Stats
+
+    stats = _Stats()
+    for spun, clean in (
+        (
+            "The company is utilizing new machines in its plant, it said.",
+            "The company is using new machines in its plant, it said.",
+        ),
+        (
+            "The bank utilized new software in its branches, it said.",
+            "The bank used new software in its branches, it said.",
+        ),
+        (
+            "The firm bought a big plant in Texas last month, it said.",
+            "The firm acquired a big plant in Texas last month, it said.",
+        ),
+    ):
+        stats.add(align_texts(spun, clean))
+    stats.resolve()
+    assert stats.accepted(2, generalise=False) == {}
+    # "utilizing" -> "using" once and "utilized" -> "used" once: one lemma pair, seen twice
+    assert set(stats.accepted(2, generalise=True)) == {
+        ("utilizing", "using"),
+        ("utilized", "used"),
+    }
+
+
+def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
+    from unspin.learn import _Stats
+
+    stats = _Stats()
+    for spun, clean in (
+        ("The lawyers spoke to the choose on Monday.", "The lawyers spoke to the judge on Monday."),
+        ("The lawyers spoke to the choose on Friday.", "The lawyers spoke to the judge on Friday."),
+        ("Then the decide left the room at once.", "Then the judge left the room at once."),
+        ("Then the officials left the building.", "Then the staff left the building."),
+    ):
+        stats.add(align_texts(spun, clean, min_similarity=0.3))
+    stats.resolve()
+    assert set(stats.accepted(2, generalise=False)) == {("choose", "judge")}
+    # "decide" -> "judge", seen once with kept text around it, for an original the spinner
+    # is seen to replace otherwise too; "officials" -> "staff" has no such support
+    assert set(stats.accepted(2, generalise=True)) == {("choose", "judge"), ("decide", "judge")}
+
+
+def test_heldout_precision_counts_rows_the_held_out_pairs_confirm() -> None:
+    from unspin.learn import heldout_precision
+
+    def changes(spun: str, clean: str) -> list:
+        return align_texts(spun, clean).changes()
+
+    good = [
+        changes(f"The attorneys met a choose on day {k}.", f"The lawyers met a judge on day {k}.")
+        for k in range(10)
+    ]
+    assert heldout_precision(good, 2, True) == 1.0
+    assert heldout_precision(good[:5], 2, True) is None  # too few pairs to hold some out
+    noisy = [
+        changes(f"The attorneys met a choose on day {k}.", f"The lawyers met a decide on day {k}.")
+        if k in (3, 7)
+        else doc
+        for k, doc in enumerate(good)
+    ]
+    # "choose" -> "decide" twice: the held-out folds that hold them say the table is wrong
+    assert heldout_precision(noisy, 2, True) == 0.9
+
+
+def test_learned_tables_say_how_they_were_learned(pile: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    out = tmp_path / "t.tsv"
+    result = CliRunner().invoke(app, ["learn", str(pile), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    table = load_table(out)
+    assert (table.method, table.docs) == ("aligned", 6)
+    merged = tmp_path / "m.tsv"
+    args = ["learn", "--merge", str(out), str(out), "-o", str(merged), "-q"]
+    assert CliRunner().invoke(app, [*args, "--method", "bundled"]).exit_code == 0
+    assert (load_table(merged).method, load_table(merged).docs) == ("bundled", 12)
+    assert CliRunner().invoke(app, [*args, "--method", "guessed"]).exit_code == 2

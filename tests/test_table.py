@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import TableFormatError
-from unspin.table import Entry, bundled_table, load_table, merge_entries, phrase_key, write_table
+from unspin.table import (
+    Entry,
+    Table,
+    bundled_table,
+    load_table,
+    merge_entries,
+    phrase_key,
+    write_table,
+)
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -95,3 +103,45 @@ def test_table_threshold_reaches_the_decision_model(tmp_path: Path) -> None:
     path.write_text(path.read_text("utf-8").replace("-2.5", "-40"), "utf-8")
     with pytest.raises(TableFormatError, match="line 1: threshold must be"):
         load_table(path)
+
+
+def test_provenance_round_trip_validation_and_merge(tmp_path: Path) -> None:
+    entry = Entry("court docket", "court", 4, 0, 0.9, 0.3, "pile")
+    a, b, c = tmp_path / "a.tsv", tmp_path / "b.tsv", tmp_path / "c.tsv"
+    write_table([entry], a, "a", method="aligned", docs=1950, precision=0.91)
+    write_table([entry], b, "b", method="reference-free", docs=1350, precision=0.45)
+    write_table([entry], c, "c", method="aligned", docs=10)
+    ta, tb, tc = load_table(a), load_table(b), load_table(c)
+    assert (ta.method, ta.docs, ta.precision) == ("aligned", 1950, 0.91)
+    mixed = ta.merged(tb)
+    assert (mixed.method, mixed.docs, mixed.precision) == ("mixed", 3300, 0.45)
+    same = ta.merged(tc)
+    assert (same.method, same.docs, same.precision) == ("aligned", 1960, 0.91)
+    plain = tmp_path / "plain.tsv"
+    write_table([entry], plain, "plain", **mixed.provenance())
+    assert load_table(plain).method == "mixed"
+    with pytest.raises(ValueError, match="method must be one of"):
+        write_table([entry], tmp_path / "x.tsv", "x", method="guessed")
+    for field, value, message in (
+        ("method=aligned", "method=guessed", "method must be one of"),
+        ("docs=1950", "docs=many", "docs must be a whole number"),
+        ("precision=0.910", "precision=1.5", "precision must be a share"),
+    ):
+        bad = tmp_path / "bad.tsv"
+        bad.write_text(a.read_text("utf-8").replace(field, value), "utf-8")
+        with pytest.raises(TableFormatError, match=f"bad.tsv, line 1: {message}"):
+            load_table(bad)
+
+
+def test_inflected_lookup_reinflects_the_original() -> None:
+    table = Table.from_entries(
+        [
+            Entry("utilizing", "using", 3, 0, 0.9, 0.3, "pile"),
+            Entry("legal professional", "attorney", 5, 0, 0.9, 0.3, "pile"),
+        ]
+    )
+    assert [t for _, t in table.lookup_inflected(("utilized",))] == ["used"]
+    assert [t for _, t in table.lookup_inflected(("legal", "professionals"))] == ["attorneys"]
+    assert table.lookup_inflected(("utilizing",)) == []  # in the table as written
+    assert table.longest_at("legal") == 2 and table.longest_at("utilized") == 0
+    assert table.longest_at("utilized", inflected=True) == 1

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 MAX_PHRASE = 4
+CONTEXT = 3  # tokens each side of a change that say whether it sits in a rewrite
 _STRAIGHT = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 # Anchors that make a poor left/right context for a bare insertion ("court docket in").
 _WEAK = frozenset(
@@ -171,6 +172,30 @@ def _letters_only(tokens: tuple[Token, ...], a: int, b: int) -> bool:
     return all(tokens[i].kind == "word" and not tokens[i].protected for i in range(a, b))
 
 
+def _words_and_numbers(tokens: tuple[Token, ...], a: int, b: int) -> bool:
+    """Words with a number among them ("final 12 months"), no punctuation or protected."""
+    kinds = [tokens[i].kind for i in range(a, b) if not tokens[i].protected]
+    return len(kinds) == b - a and "word" in kinds and set(kinds) <= {"word", "num"}
+
+
+def _steadiness(code: str, blocks: list[tuple[int, int, int, int]], k: int) -> float:
+    """Share of the tokens within ``CONTEXT`` of block ``k`` (on the spun side) that are
+    unchanged: a spinner's swap sits in kept text, an editor's rewrite among changes."""
+    a1, a2 = blocks[k][0], blocks[k][1]
+    lo, hi = max(0, a1 - CONTEXT), min(len(code), a2 + CONTEXT)
+    window = hi - lo - (a2 - a1)
+    if window <= 0:
+        return 1.0
+    changed = sum(
+        max(0, min(b2, hi) - max(b1, lo)) for j, (b1, b2, _, _) in enumerate(blocks) if j != k
+    )
+    # insertions on the spun side (b1 == b2) change nothing there; count them as one token
+    changed += sum(
+        1 for j, (b1, b2, _, _) in enumerate(blocks) if j != k and b1 == b2 and lo <= b1 <= hi
+    )
+    return max(0.0, 1 - changed / window)
+
+
 def _surface(text: str, tokens: tuple[Token, ...], a: int, b: int, keep_case: bool) -> str:
     raw = " ".join(text[tokens[a].start : tokens[b - 1].end].split())
     raw = raw.translate(_STRAIGHT)
@@ -182,10 +207,14 @@ def _surface(text: str, tokens: tuple[Token, ...], a: int, b: int, keep_case: bo
 
 
 class Change(NamedTuple):
-    """One changed block as a substitution, plus its possible splits into two swaps."""
+    """One changed block as a substitution, plus its possible splits into two swaps;
+    ``steady``: the share of unchanged tokens around it (:data:`CONTEXT` each side; low in
+    a rewrite), ``similarity``: of its sentence pair."""
 
     substitution: Substitution
     splits: tuple[tuple[Substitution, Substitution], ...]
+    steady: float = 1.0
+    similarity: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -208,10 +237,18 @@ class Alignment:
 
     def blocks(self) -> Iterator[tuple[Sentence, Sentence, tuple[int, int, int, int]]]:
         """Every changed block of every matched sentence pair."""
-        for i, j, _ in self.pairs:
+        for s, c, block, _, _ in self._blocks():
+            yield s, c, block
+
+    def _blocks(
+        self,
+    ) -> Iterator[tuple[Sentence, Sentence, tuple[int, int, int, int], float, float]]:
+        """Every changed block with its steadiness and its sentence pair's similarity."""
+        for i, j, similarity in self.pairs:
             s, c = self.spun.sentences[i], self.clean.sentences[j]
-            for block in word_blocks(s.code, c.code):
-                yield s, c, block
+            blocks = word_blocks(s.code, c.code)
+            for k, block in enumerate(blocks):
+                yield s, c, block, _steadiness(s.code, blocks, k), similarity
 
     def substitutions(self, max_len: int = MAX_PHRASE) -> list[Substitution]:
         """Candidate substitutions of 1-``max_len`` words a side, noise filtered out.
@@ -229,14 +266,14 @@ class Alignment:
         told"); the splits let statistics over many documents take them apart.
         """
         out: list[Change] = []
-        for s, c, (a1, a2, b1, b2) in self.blocks():
+        for s, c, (a1, a2, b1, b2), steady, similarity in self._blocks():
             if a1 == a2 or b1 == b2:
                 anchored = _anchor(s, c, a1, a2, b1, b2)
                 if anchored is None:
                     continue
                 sub = self._make(s, c, *anchored, max_len)
                 if sub is not None:
-                    out.append(Change(sub, ()))
+                    out.append(Change(sub, (), steady, similarity))
                 continue
             sub = self._make(s, c, a1, a2, b1, b2, max_len)
             if sub is None:
@@ -250,7 +287,7 @@ class Alignment:
                     second = self._part(s, c, i, a2, j, b2, max_len, left=False)
                     if first is not None and second is not None:
                         options.append((first, second))
-            out.append(Change(sub, tuple(options)))
+            out.append(Change(sub, tuple(options), steady, similarity))
         return out
 
     def _part(
@@ -283,7 +320,14 @@ class Alignment:
         if a2 - a1 > max_len or b2 - b1 > max_len:
             return None
         st, ct = s.tokens, c.tokens
-        if not (_letters_only(st, a1, a2) and _letters_only(ct, b1, b2)):
+        spun_ok, clean_ok = _letters_only(st, a1, a2), _letters_only(ct, b1, b2)
+        # a number on one side only is part of a phrase ("final 12 months" -> "last year");
+        # on both sides it is a changed figure (version noise)
+        if not (spun_ok and clean_ok) and not (
+            (spun_ok or clean_ok)
+            and _words_and_numbers(st, a1, a2)
+            and _words_and_numbers(ct, b1, b2)
+        ):
             return None
         if _capitalised(st, a1, a2) or s.keys[a1:a2] == c.keys[b1:b2]:
             return None

@@ -618,6 +618,14 @@ def learn(
     ] = False,
     lm_output: LmOutputOpt = None,
     lm_weight: LmWeightOpt = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            help="How the table was learned, for its header (aligned, reference-free, "
+            "mixed, bundled); default: what was learned from.",
+        ),
+    ] = None,
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
@@ -629,10 +637,15 @@ def learn(
         raise _fail(f"--lm-weight must be between 0 and 1 (exclusive), not {lm_weight}", 2)
     if min_count < 1 or (pile_min_count is not None and pile_min_count < 1):
         raise _fail("--min-count and --pile-min-count must be at least 1", 2)
+    from .table import METHODS
+
+    if method is not None and method not in METHODS:
+        raise _fail(f"--method must be one of {', '.join(METHODS)}, not {method!r}", 2)
     result = None
     try:
         if merge:
             merged = load_merged(paths or [])
+            merged.method = method or merged.method
             comments = [f"merged from {', '.join(str(p) for p in paths or [])}"]
         else:
             if not (paths or pairs or phrases):
@@ -653,7 +666,15 @@ def learn(
         table_name = name or output.stem
         if result is None:
             gate, threshold = merged.spin_gate, merged.threshold
-            rows = write_table(merged.entries, output, table_name, all_comments, gate, threshold)
+            rows = write_table(
+                merged.entries,
+                output,
+                table_name,
+                all_comments,
+                gate,
+                threshold,
+                **merged.provenance(),
+            )
         else:
             rows, gate, threshold = learning.write_learned_table(
                 result,
@@ -663,6 +684,7 @@ def learn(
                 all_comments,
                 field=field,
                 progress=not quiet,
+                method=method,
             )
     except UnspinError as exc:
         raise _fail(str(exc)) from None

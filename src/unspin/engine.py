@@ -422,15 +422,11 @@ class Engine:
 
 
 def engine_for(table: Table, options: RestoreOptions) -> Engine:
-    """An engine over an already loaded ``table`` (not cached); a learned table's own
-    threshold replaces the decision model's for table candidates."""
+    """An engine over an already loaded ``table`` (not cached); a table learned from a pile
+    (one with its own threshold) is decided by the model's part for learned tables."""
     model = load_decision_model()
     if table.threshold is not None:
-        model = replace(
-            model,
-            name=f"{model.name}+table-threshold:{table.threshold:g}",
-            table=replace(model.table, threshold=table.threshold),
-        )
+        model = model.for_learned_table(table.threshold)
     return Engine(table, _load_scorer(options), options, model)
 
 

