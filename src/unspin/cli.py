@@ -229,15 +229,27 @@ def score(
     table: TableOpt = None,
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
+    spans: Annotated[
+        bool,
+        typer.Option(
+            "--spans",
+            help="After each file's line, the words that look spun as JSON lines "
+            "(offsets, word, the likely original, strength).",
+        ),
+    ] = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
-    """Print each file's spin estimate (0 = clean, 1 = heavily spun) as TSV."""
-    from .pipelines import spin_score
+    """Print each file's spin estimate (0 = clean, 1 = heavily spun; 0.5 and up looks
+    spun) as TSV."""
+    from .detect import document_spin
 
     options = make_options(table, lm, no_lm, True)
     try:
         for path in files or ["-"]:
-            typer.echo(f"{path}\t{spin_score(_read(path, encoding), options):.3f}")
+            evidence = document_spin(_read(path, encoding), options)
+            typer.echo(f"{path}\t{evidence.spin:.3f}")
+            for s in evidence.spans if spans else ():
+                typer.echo(json.dumps({"file": path, **s._asdict()}, ensure_ascii=False))
     except UnspinError as exc:
         raise _fail(str(exc)) from None
 
