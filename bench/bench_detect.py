@@ -36,7 +36,7 @@ from unspin.engine import get_engine
 from unspin.options import RestoreOptions
 
 ROOT = Path(__file__).resolve().parents[1]
-FEATURES = ("surprising_rate", "rare_rate", "weak_rate", "strong_rate", "a_excess", "log_words")
+FEATURES = ("surprising_rate", "rare_rate", "weak_rate", "a_excess", "log_words")
 WIKI_FIT, WIKI_CHECK = 1500, 1000
 
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--clean-fp",
         type=float,
-        default=0.004,
+        default=0.001,
         help="share of clean fitting documents allowed at 0.5 or more",
     )
     args = parser.parse_args(argv)

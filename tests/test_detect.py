@@ -61,12 +61,12 @@ def test_few_spans_in_clean_text() -> None:
 def test_detector_rises_with_the_share_of_suspect_words() -> None:
     counts = Counter({"the": 9, "a": 3})
 
-    def spin(weak: int, strong: int) -> float:
-        signals = DocumentSignals(surprising=60, rare=5, weak=weak, strong=strong)
+    def spin(weak: int) -> float:
+        signals = DocumentSignals(surprising=40 + weak, rare=5, weak=weak)
         return spin_evidence(counts, 400, 0.0, None, signals).lm_spin
 
-    assert spin(5, 1) < spin(25, 8) < spin(50, 20)
-    assert spin(5, 1) < 0.5 <= spin(50, 20)
+    assert spin(2) < spin(30) < spin(90)
+    assert spin(2) < 0.5 <= spin(90)
 
 
 def test_table_evidence_still_counts_with_the_learned_detector() -> None:

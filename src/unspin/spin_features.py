@@ -5,8 +5,12 @@ they replace and fit their context worse ("final 12 months", "curiosity charges"
 famous that"). For each content word the language model finds surprising here, this
 module asks the thesaurus which more frequent words it may stand for, and how much more
 the language model likes the best of them in the same slot. Counted over a document,
-with how surprising its content words are for their frequency, these are the
-features of the document spin estimate (:mod:`unspin.detect`).
+with how many surprising and rare content words it has, these are the features of the
+document spin estimate (:mod:`unspin.detect`).
+
+Measured on spinner W's tune split, word by word these signs tell a swapped content word
+from a clean one with an AUC of about 0.66: enough to point at the words of a heavily spun
+text (seed 004's "supervision" for "government"), not to call a lightly spun story spun.
 
 >>> from unspin.lm import load_lm
 >>> signals = text_signals("The supervision said the tax would rise.", load_lm())
@@ -16,6 +20,7 @@ features of the document spin estimate (:mod:`unspin.detect`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -71,13 +76,23 @@ class DocumentSignals:
     suspects: list[SpunWord] = field(default_factory=list)
 
     def rates(self, words: int) -> dict[str, float]:
-        """The counts as shares of the document's ``words``: the detector's inputs."""
+        """The counts as shares of the document's ``words``, each count less one standard
+        deviation (its square root), so that one or two odd words in a short text do not
+        make it look spun: the detector's inputs.
+
+        >>> DocumentSignals(surprising=1, weak=1).rates(7)["weak_rate"]
+        0.0
+        """
         n = max(words, 1)
+
+        def share(count: int) -> float:
+            return (count - math.sqrt(count)) / n
+
         return {
-            "surprising_rate": self.surprising / n,
-            "rare_rate": self.rare / n,
-            "weak_rate": self.weak / n,
-            "strong_rate": self.strong / n,
+            "surprising_rate": share(self.surprising),
+            "rare_rate": share(self.rare),
+            "weak_rate": share(self.weak),
+            "strong_rate": share(self.strong),
         }
 
 
@@ -152,9 +167,12 @@ def document_signals(
     spans: Sequence[tuple[int, int]],
     logprobs: Sequence[Sequence[float]],
     scorer: Any,
-) -> DocumentSignals:
+) -> DocumentSignals | None:
     """:func:`sentence_signals` over a document's sentences (``spans`` of token indices,
-    ``logprobs`` of each sentence's LM tokens), with the bundled thesaurus."""
+    ``logprobs`` of each sentence's LM tokens), with the bundled thesaurus; None for a
+    scorer that cannot compare words in context (``use_lm=False``)."""
+    if getattr(scorer, "score_span", None) is None:
+        return None
     from .thesaurus import load_thesaurus
 
     thesaurus = load_thesaurus()
@@ -168,7 +186,7 @@ def document_signals(
     return out
 
 
-def text_signals(text: str, scorer: Any) -> DocumentSignals:
+def text_signals(text: str, scorer: Any) -> DocumentSignals | None:
     """:func:`document_signals` of a text (the engine computes the same on its tokens)."""
     from .tokens import lm_token, norm, sentence_spans, tokenize
 
