@@ -12,10 +12,13 @@ their 200 originals), flagged counts on the Reuters stories outside the dev set,
 held-out Wikipedia chunks (not used to train the LM or to fit the detector) and on the
 seeds (000, 002, 004 are spun; 001, 003 clean).
 
-The fit uses spinner W's ``split(TUNE)`` spun stories against their originals, 1,500
-held-out Wikipedia chunks and seeds 001/003: a logistic model over a handful of
-document features, its bias then moved so that at most ``--clean-fp`` of the clean fitting
-documents score 0.5 or more. Nothing read off the dev set but these few numbers is kept.
+The fit uses spinner W's ``split(TUNE)`` spun stories and the same 1,500 held-out
+Wikipedia chunks spun by a second, simulated spinner (Moby synonyms, half of its links,
+15% of words, a new choice at every occurrence) against the originals of both and seeds
+001/003: a logistic model over a handful of document features, its bias then moved so
+that at most ``--clean-fp`` of the clean fitting documents score 0.5 or more. The report
+adds 500 clean Reuters stories spun by the other half of the simulated spinner's links.
+Nothing read off the dev set but these few numbers is kept.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import numpy as np
 
 from bench import spinner_w
 from bench.calibrate import fit_logistic, held_out_chunks
+from bench.spinner import Spinner
 from unspin import detect
 from unspin.engine import get_engine
 from unspin.options import RestoreOptions
@@ -76,11 +80,19 @@ def _matrix(rows: Iterable[dict]) -> np.ndarray:
     return np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in rows])
 
 
+def moby_spinner(part: int) -> Spinner:
+    """The simulated second spinner: Moby synonyms (half of the links: ``part`` 0 or 1),
+    15% of the words, a new choice at every occurrence."""
+    return Spinner.from_moby(rate=0.15, seed=11, style="A", part=part, fixed=False)
+
+
 def fit(cache: Path | None, clean_fp: float) -> tuple[float, dict[str, float]]:
     """Fit the detector; returns (bias, weights) in the units of the raw features."""
     tune = spinner_w.split(spinner_w.TUNE)
     wiki = held_out_chunks(WIKI_FIT + WIKI_CHECK, seed=7)[:WIKI_FIT]
     spun = evidence_rows("tune_spun", [s.spun for s in tune], cache)
+    spinner = moby_spinner(0)
+    spun += evidence_rows("wiki_fit_moby", [spinner.spin(t) for t in wiki], cache)
     clean = evidence_rows("tune_orig", [s.original for s in tune], cache)
     clean += evidence_rows("wiki_fit", wiki, cache)
     clean += evidence_rows("seeds_clean", [_seed("001"), _seed("003")], cache)
@@ -144,6 +156,13 @@ def report(cache: Path | None) -> dict:
     flagged = [t for t, r in zip(wiki, rows, strict=True) if _spin(r) >= 0.5]
     out["clean_wikipedia_flagged"] = [len(flagged), len(rows)]
     out["clean_wikipedia_flagged_and_edited"] = _kept_edits(flagged)
+    spinner = moby_spinner(1)
+    rows = evidence_rows("reuters_moby", [spinner.spin(t) for t in stories[:500]], cache)
+    out["simulated_spinner_reuters_flagged"] = [
+        sum(_spin(r) >= 0.5 for r in rows),
+        sum(r["table_spin"] >= 0.5 for r in rows),
+        len(rows),
+    ]
     seeds = {p: _seed(p) for p in ("000", "001", "002", "003", "004")}
     rows = evidence_rows("seeds", list(seeds.values()), None)
     out["seeds"] = {p: round(_spin(r), 3) for p, r in zip(seeds, rows, strict=True)}

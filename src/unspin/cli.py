@@ -241,14 +241,14 @@ def score(
 ) -> None:
     """Print each file's spin estimate (0 = clean, 1 = heavily spun; 0.5 and up looks
     spun) as TSV."""
-    from .detect import document_spin
+    from .detect import document_spin, spun_spans
 
     options = make_options(table, lm, no_lm, True)
     try:
         for path in files or ["-"]:
-            evidence = document_spin(_read(path, encoding), options)
-            typer.echo(f"{path}\t{evidence.spin:.3f}")
-            for s in evidence.spans if spans else ():
+            text = _read(path, encoding)
+            typer.echo(f"{path}\t{document_spin(text, options).spin:.3f}")
+            for s in spun_spans(text, options) if spans else ():
                 typer.echo(json.dumps({"file": path, **s._asdict()}, ensure_ascii=False))
     except UnspinError as exc:
         raise _fail(str(exc)) from None

@@ -48,7 +48,8 @@ class SpinEvidence:
     table_spin: float = 0.0
     #: The learned model's inputs (see :data:`DETECTOR_WEIGHTS`).
     features: dict[str, float] = field(default_factory=dict)
-    #: Words that look spun, with the original the language model prefers.
+    #: Words the gate found looking spun, with the original the language model prefers
+    #: (:func:`spun_spans` looks at more words).
     spans: tuple[SpunWord, ...] = ()
 
 
@@ -98,18 +99,18 @@ def sure_share(hits: float, words: int) -> float:
 
 
 # The learned detector: log-odds that a document is spun = bias + sum of weight * feature.
-# Fitted by ``python -m bench.bench_detect --fit`` (spinner W's tune split against clean
-# Reuters, held-out Wikipedia and seeds 001/003, bias set so that 0.1% of the clean ones
-# reach 0.5); no word of the dev set is in it. It is weak on spinner W, a light spinner
-# whose swaps are mostly plausible English ("might" for "could"): at a bias that flags
-# no more clean news than the table evidence does, it adds none of spinner W's stories.
-DETECTOR_BIAS = -5.791
+# Fitted by ``python -m bench.bench_detect --fit`` (spinner W's tune split and simulated
+# Moby spins of held-out Wikipedia against their originals and seeds 001/003, bias set so
+# that 0.1% of the clean ones reach 0.5); no word of the dev set is in it. It is weak:
+# spinner W's swaps are mostly plausible English ("might" for "could"), and at a bias that
+# flags no more clean news than the table evidence does it adds none of its stories.
+DETECTOR_BIAS = -1.143
 DETECTOR_WEIGHTS: dict[str, float] = {
-    "surprising_rate": 26.45,
-    "rare_rate": -26.1,
-    "weak_rate": 13.2,
-    "a_excess": 0.4533,
-    "log_words": 0.2162,
+    "surprising_rate": 8.305,
+    "rare_rate": -11.94,
+    "weak_rate": 4.461,
+    "a_excess": 0.08822,
+    "log_words": -0.05531,
 }
 
 
@@ -195,11 +196,19 @@ def document_spin(text: str, options: Any = None, **overrides: Any) -> SpinEvide
 def spun_spans(text: str, options: Any = None, **overrides: Any) -> list[SpunWord]:
     """The words of ``text`` that look spun, each with the more frequent word the
     language model prefers in its place and the strength of that preference (log10).
+    It looks at more words than the spin gate does (:data:`spin_features.SPAN_SURPRISE`);
+    without a language model (``use_lm=False``) there are none.
 
     >>> [(s.word, s.original) for s in spun_spans("The supervision said it would act.")]
     [('supervision', 'government')]
     """
-    return list(document_spin(text, options, **overrides).spans)
+    from .engine import get_engine
+    from .options import resolve_options
+    from .spin_features import SPAN_ALTERNATIVES, SPAN_SURPRISE, text_signals
+
+    scorer = get_engine(resolve_options(options, **overrides)).scorer
+    signals = text_signals(text, scorer, SPAN_SURPRISE, SPAN_ALTERNATIVES)
+    return list(signals.suspects) if signals else []
 
 
 # A document the gate let through must show its spin in the decisions as well: at least

@@ -36,15 +36,19 @@ __all__ = [
     "document_signals",
     "text_signals",
     "SURPRISE",
+    "SPAN_SURPRISE",
     "ALTERNATIVES",
+    "SPAN_ALTERNATIVES",
 ]
 
-#: Only content words whose LM log10 probability here is below this are looked at (about
-#: a third of them; the rest fit their context too well to be spins, and skipping them
-#: keeps the gate cheap: it runs on every document).
+#: Only content words whose LM log10 probability here is below this are looked at by the
+#: spin gate (a fifth of them; skipping the rest keeps the gate cheap: it runs on every
+#: document); :func:`unspin.detect.spun_spans` looks further, at SPAN_SURPRISE.
 SURPRISE = -5.0
+SPAN_SURPRISE = -4.0
 #: Thesaurus alternatives tried per surprising word (best first, more frequent ones only).
 ALTERNATIVES = 4
+SPAN_ALTERNATIVES = 6
 #: LM gains (log10) at which a word counts as a weak and as a strong sign of spinning.
 WEAK_GAIN = 2.0
 STRONG_GAIN = 3.5
@@ -124,13 +128,14 @@ def sentence_signals(
     scorer: Any,
     sources: Callable[[str], Sequence[tuple[str, int]]],
     out: DocumentSignals,
+    surprise: float = SURPRISE,
 ) -> None:
     """Add the signals of one sentence to ``out``: ``words`` are its LM tokens,
     ``logprobs`` their LM log10 probabilities (:meth:`token_logprobs`), ``sources(key)``
     gives thesaurus alternatives of a word, best first."""
     span = getattr(scorer, "score_span", None)
     for k, token in enumerate(tokens):
-        if logprobs[k] >= SURPRISE:
+        if logprobs[k] >= surprise:
             continue
         key = keys[k]
         if not is_content_word(token, key):
@@ -167,6 +172,8 @@ def document_signals(
     spans: Sequence[tuple[int, int]],
     logprobs: Sequence[Sequence[float]],
     scorer: Any,
+    surprise: float = SURPRISE,
+    alternatives: int = ALTERNATIVES,
 ) -> DocumentSignals | None:
     """:func:`sentence_signals` over a document's sentences (``spans`` of token indices,
     ``logprobs`` of each sentence's LM tokens), with the bundled thesaurus; None for a
@@ -178,7 +185,7 @@ def document_signals(
     thesaurus = load_thesaurus()
 
     def sources(word: str) -> Sequence[tuple[str, int]]:
-        return thesaurus.sources_with_flags(word, ALTERNATIVES)
+        return thesaurus.sources_with_flags(word, alternatives)
 
     out = DocumentSignals()
     for (a, b), sent_logprobs in zip(spans, logprobs, strict=True):
@@ -186,7 +193,9 @@ def document_signals(
     return out
 
 
-def text_signals(text: str, scorer: Any) -> DocumentSignals | None:
+def text_signals(
+    text: str, scorer: Any, surprise: float = SURPRISE, alternatives: int = ALTERNATIVES
+) -> DocumentSignals | None:
     """:func:`document_signals` of a text (the engine computes the same on its tokens)."""
     from .tokens import lm_token, norm, sentence_spans, tokenize
 
@@ -195,4 +204,4 @@ def text_signals(text: str, scorer: Any) -> DocumentSignals | None:
     lm_words = [lm_token(t) for t in tokens]
     spans = sentence_spans(tokens, text)
     logprobs = [scorer.token_logprobs(lm_words[a:b]) for a, b in spans]
-    return document_signals(tokens, keys, lm_words, spans, logprobs, scorer)
+    return document_signals(tokens, keys, lm_words, spans, logprobs, scorer, surprise, alternatives)
