@@ -143,20 +143,6 @@ def _input_size(path: str) -> int | None:
         return None
 
 
-def _read(path: str, encoding: str, errors: str = "strict") -> str:
-    """Read a whole file (or stdin for '-') losslessly: bytes in, decoded once, newlines kept."""
-    handler = _check_encoding(encoding, errors)
-    with _open_input(path) as stream:
-        try:
-            data = stream.read()
-        except OSError as exc:
-            raise _fail(f"{_name(path)}: {exc.strerror or exc}") from None
-    try:
-        return data.decode(encoding, handler)
-    except UnicodeDecodeError as exc:
-        raise _decode_failure(path, encoding, exc) from None
-
-
 def _iter_chunks(path: str, encoding: str, errors: str, quiet: bool) -> Iterator[str]:
     """The input as the chunks it is restored in (see :mod:`unspin.streaming`), read in
     bounded memory, with a progress bar in MB for inputs of more than one chunk."""
@@ -527,10 +513,19 @@ def score(
     table: TableOpt = None,
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
+    spans: Annotated[
+        bool,
+        typer.Option(
+            "--spans",
+            help="After each file's line, the words that look spun as JSON lines "
+            "(offsets, word, the likely original, strength).",
+        ),
+    ] = False,
     encoding: EncodingOpt = "utf-8",
     errors: DecodeErrorsOpt = "strict",
 ) -> None:
-    """Print each file's spin estimate (0 = clean, 1 = heavily spun) as TSV.
+    """Print each file's spin estimate (0 = clean, 1 = heavily spun; 0.5 and up looks
+    spun) as TSV; with --spans, the words that look spun after it.
 
     Input longer than about 1 MB is scored chunk by chunk (see `restore --help`): the
     estimate is the chunks' mean, weighted by their length.
@@ -539,19 +534,30 @@ def score(
     with _errors():
         _check_files(options)
         for path in files or ["-"]:
-            typer.echo(f"{path}\t{_spin(path, encoding, errors, options):.3f}")
+            estimate, flagged = _spin(path, encoding, errors, options, spans)
+            typer.echo(f"{path}\t{estimate:.3f}")
+            for span in flagged:
+                typer.echo(json.dumps({"file": path, **span}, ensure_ascii=False))
 
 
-def _spin(path: str, encoding: str, errors: str, options: RestoreOptions) -> float:
-    """The spin estimate of one input, read in chunks (mean weighted by chunk length)."""
+def _spin(
+    path: str, encoding: str, errors: str, options: RestoreOptions, spans: bool
+) -> tuple[float, list[dict]]:
+    """The spin estimate of one input, read in chunks (mean weighted by chunk length), and
+    with ``spans`` the words that look spun (offsets in the whole input)."""
+    from .detect import spun_spans
     from .pipelines import spin_score
     from .restore import mask_surrogates
 
     total = weighted = 0.0
+    flagged: list[dict] = []
     for chunk in _iter_chunks(path, encoding, errors, quiet=True):
+        text = mask_surrogates(chunk)
+        weighted += spin_score(text, options) * len(chunk)
+        for s in spun_spans(text, options) if spans else ():
+            flagged.append(s._replace(start=s.start + int(total), end=s.end + int(total))._asdict())
         total += len(chunk)
-        weighted += spin_score(mask_surrogates(chunk), options) * len(chunk)
-    return weighted / total if total else 0.0
+    return (weighted / total if total else 0.0), flagged
 
 
 LmOutputOpt = Annotated[

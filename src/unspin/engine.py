@@ -15,6 +15,7 @@ from .decode import Scorer, decide
 from .detect import SpinEvidence, confirmed, reversal_prior, spin_evidence, word_counts
 from .options import RestoreOptions
 from .scoring import DecisionModel, _zipf, candidate_features, load_decision_model
+from .spin_features import document_signals
 from .table import Table, bundled_table, load_merged
 from .tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
@@ -276,27 +277,27 @@ class Engine:
                 if g > 0 and per_phrase[phrase] < _HITS_PER_PHRASE:
                     per_phrase[phrase] += 1
                     hits += c.j - c.i
-        evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate)
+        # The language model's view of every sentence (reused below) and the signs of
+        # spinning it gives with the thesaurus (unspin.spin_features).
+        sent_logprobs = [self.scorer.token_logprobs(lm_words[a:b]) for a, b in spans]
+        signals = document_signals(tokens, keys, lm_words, spans, sent_logprobs, self.scorer)
+        evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate, signals)
         if evidence.spin < self.options.min_spin:
             return Analysis(tokens, [], evidence)  # left alone: nothing to decide
         hit_rate = evidence.hit_rate
         looks_spun = evidence.spin >= 0.5
         thorough = looks_spun if self.options.thorough is None else self.options.thorough
         pending = []
-        for (a, b), cands in zip(spans, tabled, strict=True):
+        for (a, b), cands, logprobs in zip(spans, tabled, sent_logprobs, strict=True):
             sent_words = lm_words[a:b]
             blocked = _blocked(tokens[a:b], names)
-            logprobs: Sequence[float] = ()
             if thorough:
-                logprobs = self.scorer.token_logprobs(sent_words)
                 cands = cands + self._open_candidates(
                     text, tokens[a:b], keys[a:b], blocked, counts, logprobs
                 )
             cands = _drop_blocked(_unique(cands), blocked)
             if not cands:
                 continue
-            if not logprobs:
-                logprobs = self.scorer.token_logprobs(sent_words)
             fresh = [c for c in cands if (a, c) not in known]
             gains_fresh = self._local_gains(sent_words, fresh)
             known.update(zip([(a, c) for c in fresh], gains_fresh, strict=True))
