@@ -347,7 +347,7 @@ def test_a_table_learned_from_a_pile_is_written_with_its_own_settings(
     small_table: Path, tmp_path: Path
 ) -> None:
     from unspin.detect import HIT_RATE_AT_HALF
-    from unspin.learn import LEARNED_TABLE_THRESHOLD, LearnResult, LearnSummary, write_learned_table
+    from unspin.learn import LearnResult, LearnSummary, learned_threshold, write_learned_table
     from unspin.table import load_table
 
     pile = tmp_path / "pile"
@@ -370,7 +370,7 @@ def test_a_table_learned_from_a_pile_is_written_with_its_own_settings(
 
     gate, threshold = written(25, [pile])
     assert gate is not None and gate > HIT_RATE_AT_HALF
-    assert threshold == LEARNED_TABLE_THRESHOLD
+    assert threshold == learned_threshold("aligned")
     assert written(10, [pile]) == (None, None)  # too few clean documents to set a gate
     assert written(25, []) == (None, None)  # learned from pairs only: no pile to measure
 

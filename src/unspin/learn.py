@@ -58,7 +58,8 @@ __all__ = [
     "clean_spin_gate",
     "write_learned_table",
     "LEARNED_TABLE_THRESHOLD",
-    "METHOD_THRESHOLDS",
+    "METHOD_MARGINS",
+    "learned_threshold",
     "heldout_precision",
 ]
 
@@ -887,17 +888,28 @@ class AdaptSummary:
 
 
 MIN_GATE_DOCUMENTS = 20  # clean documents needed to set a table's own spin gate
-# Decision threshold (log-odds) for the candidates of a table learned from a pile, which
-# earns more trust than the bundled table. Measured with bench/bench_learn.py (600 spun
-# copies; unseen Reuters / Wikipedia, errors undone and wrong changes per 1,000 words):
-# -1.5 (the bundled table's) 60.9% / 47.2%, 0.06 / 0.05; -2.5: 66.9% / 50.3%, 0.17 / 0.35;
-# -3.5: 66.5% / 48.4%, 0.20 / 0.79. A heavier spinner: -1.5 75.1% / 52.8%, -2.5 77.2% / 53.5%.
+# Decision threshold (log-odds) for the candidates of a table learned from a pile, when the
+# decision model has no part of its own for such tables (one calibrated before 2026.11.30).
 LEARNED_TABLE_THRESHOLD = -2.5
-#: The decision threshold a pile-learned table gets, by how it was learned.
-METHOD_THRESHOLDS: dict[str, float] = {
-    "aligned": LEARNED_TABLE_THRESHOLD,
-    "mixed": LEARNED_TABLE_THRESHOLD,
-}
+#: Extra evidence (log-odds) a pile-learned table's candidates need, by how it was learned,
+#: on top of the decision model's threshold for learned tables.
+METHOD_MARGINS: dict[str, float] = {"aligned": 0.0, "mixed": 0.0}
+
+
+def learned_threshold(method: str | None) -> float:
+    """The decision threshold a table learned from a pile gets in its header: the decision
+    model's threshold for learned tables (fitted on real spinner output with tables that
+    ``unspin learn`` learned from aligned piles, ``bench.calibrate_w``) plus the method's
+    margin (:data:`METHOD_MARGINS`).
+
+    >>> learned_threshold("aligned") == learned_threshold(None)
+    True
+    """
+    from .scoring import load_decision_model
+
+    model = load_decision_model()
+    base = model.learned.threshold if model.learned is not None else LEARNED_TABLE_THRESHOLD
+    return base + METHOD_MARGINS.get(method or "aligned", 0.0)
 
 
 def clean_spin_gate(
@@ -947,7 +959,7 @@ def write_learned_table(
 ) -> tuple[int, float | None, float | None]:
     """Write a learned table; learned from a pile (``paths``), it also gets its own spin
     gate (:func:`clean_spin_gate`, measured on the table as written, probabilities
-    rounded as in the file) and its method's threshold (:data:`METHOD_THRESHOLDS`).
+    rounded as in the file) and its method's threshold (:func:`learned_threshold`).
     The header says how it was learned: ``method`` (default: the result's), the number
     of documents and the held-out precision estimate (:func:`heldout_precision`).
     Returns (rows written, gate, threshold).
@@ -965,7 +977,7 @@ def write_learned_table(
         gate = clean_spin_gate(result, paths, load_table(output), field=field, progress=progress)
     if gate is None:
         return rows, None, None
-    threshold = METHOD_THRESHOLDS.get(method or "aligned", LEARNED_TABLE_THRESHOLD)
+    threshold = learned_threshold(method)
     write_table(result.entries, output, name, comments, gate, threshold, **provenance)
     return rows, gate, threshold
 
