@@ -305,9 +305,18 @@ def learn(
     ] = False,
     lm_output: LmOutputOpt = None,
     lm_weight: LmWeightOpt = None,
+    reference_free: Annotated[
+        str,
+        typer.Option(
+            "--reference-free",
+            help="Also learn from the pile's own statistics, without clean copies: auto "
+            "(when under a quarter of the pile is paired), on or off.",
+        ),
+    ] = "auto",
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
+    from .learn_unpaired import table_comments as unpaired_comments
     from .table import load_merged, write_table
 
     if merge and lm_output:
@@ -316,6 +325,8 @@ def learn(
         raise _fail(f"--lm-weight must be between 0 and 1 (exclusive), not {lm_weight}", 2)
     if min_count < 1 or (pile_min_count is not None and pile_min_count < 1):
         raise _fail("--min-count and --pile-min-count must be at least 1", 2)
+    if reference_free not in ("auto", "on", "off"):
+        raise _fail(f"--reference-free must be auto, on or off, not {reference_free!r}", 2)
     result = None
     try:
         if merge:
@@ -332,8 +343,10 @@ def learn(
                 progress=not quiet,
                 min_count=min_count,
                 pile_min_count=pile_min_count,
+                reference_free=reference_free,
             )
             comments = learning.table_comments(result)
+            comments += unpaired_comments(result.entries)
             if not quiet:
                 typer.echo(result.summary.format(), err=True)
         all_comments = [*comments, *(comment or [])]

@@ -525,6 +525,7 @@ def learn(
     progress: bool = False,
     min_count: int = 2,
     pile_min_count: int | None = None,
+    reference_free: str = "auto",
 ) -> LearnResult:
     """Learn table entries from a pile of articles, known pairs and phrase lists.
 
@@ -532,7 +533,8 @@ def learn(
     ``pairs``: JSONL files of ``{"spun": ..., "clean": ...}``; ``phrases``: CSV/TSV
     phrase lists (spun, original[, count]). Pairs need ``min_count`` sightings;
     ``pile_min_count``, when given, replaces it for the pile's pairs (1 for a small pile of
-    known spun/clean copies, where every substitution is real).
+    known spun/clean copies, where every substitution is real). ``reference_free``
+    (auto|on|off): also learn from the pile's own statistics (:mod:`unspin.learn_unpaired`).
 
     >>> import tempfile, pathlib, json
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pairs.jsonl"
@@ -574,6 +576,13 @@ def learn(
         stats.resolve()
         learned = stats.entries(least, source)
         entries += _significant(learned, stats.counts)
+    from . import learn_unpaired as unpaired
+
+    if paths and unpaired.wanted(reference_free, documents, partnered):
+        known = {e.spun for e in entries}
+        entries += unpaired.learn_from_pile(
+            paths, field, skip=clean_docs, known=known, progress=progress
+        )
     phrase_rows = phrase_entries(list(phrases)) if phrases else []
     entries = merge_entries([*entries, *phrase_rows])
 
