@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         report(f"{args.semi} known pairs alone", alone, seconds, truth, args.stories)
         both = OUT / f"semi_{args.semi}.tsv"
         seconds = learn_cli(
-            [str(spun_pile), "--pairs", str(pairs), "--min-count", "1", "--reference-free", "on"],
+            [str(spun_pile), "--pairs", str(pairs), "--min-count", "1", "--pile-min-count", "2"],
             both,
         )
         report(f"{args.semi} known pairs + spun-only pile", both, seconds, truth, args.stories)

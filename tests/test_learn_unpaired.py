@@ -131,7 +131,8 @@ def test_learn_from_pile_reads_files_and_skips_documents(tmp_path):
     everything = learn_from_pile([tmp_path])
     assert everything
     known = {e.spun for e in everything}
-    assert not learn_from_pile([tmp_path], known=known)
+    again = learn_from_pile([tmp_path], known=known)
+    assert not [e for e in again if e.spun in known or e.original in known]
     assert not learn_from_pile([tmp_path], skip=range(120))
 
 
@@ -153,3 +154,13 @@ def test_auto_mode_runs_on_unpaired_piles_only():
     assert not wanted("auto", 1000, 600) and not wanted("auto", 20, 0)
     with pytest.raises(ValueError, match="auto, on, off"):
         wanted("sometimes", 10, 0)
+
+
+def test_known_pairs_lift_their_originals_and_are_not_relearned(learned):
+    entries, _ = learned
+    docs = _pile()
+    lifted, _ = learn_unpaired(docs, known=["regime"], targets=["court"])
+    before = {(e.spun, e.original): e.p_restore for e in entries}
+    after = {(e.spun, e.original): e.p_restore for e in lifted}
+    assert after[("tribunal", "court")] > before[("tribunal", "court")]
+    assert not [e for e in lifted if "regime" in (e.spun, e.original)]

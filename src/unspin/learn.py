@@ -579,10 +579,16 @@ def learn(
     from . import learn_unpaired as unpaired
 
     if paths and unpaired.wanted(reference_free, documents, partnered):
-        known = {e.spun for e in entries}
+        given_rows = [e for e in entries if e.source == "pairs"]
         entries += unpaired.learn_from_pile(
-            paths, field, skip=clean_docs, known=known, progress=progress
+            paths,
+            field,
+            skip=clean_docs,
+            known={e.spun for e in given_rows},
+            targets={e.original for e in given_rows},
+            progress=progress,
         )
+        clean_docs = frozenset()  # a spun pile's few "clean" sides are spun too: no gate
     phrase_rows = phrase_entries(list(phrases)) if phrases else []
     entries = merge_entries([*entries, *phrase_rows])
 

@@ -1,12 +1,13 @@
 """Learn a spinner's swaps from its output alone: no clean copy of any story needed.
 
-A pile of spun articles still carries the spinner's signature. For every word seen
-often enough, the bundled thesaurus proposes originals it may stand for, and each
-(spun, original) candidate is tested against the pile itself:
+A pile of spun articles still carries the spinner's signature. For every word (and
+thesaurus phrase) seen often enough, the bundled thesaurus proposes originals it may
+stand for, and each (spun, original) candidate is tested against the pile itself:
 
 * **substitution in context** — the language model's gain for putting the original in
-  place of the spun word, summed over the pile's occurrences, less what mere frequency
-  explains (``fit``: how much better the original fits *these* contexts);
+  place of the spun word, averaged over the pile's occurrences (a sample of 60), less
+  what mere frequency explains (``fit``: how much better the original fits *these*
+  contexts);
 * **shared contexts** — a spinner puts its word where the original stood, so the spun
   form in the original's contexts is about as fluent as the original in its own
   (``shared``, the two cross gains summed); co-hyponyms and antonyms ("months" /
@@ -25,8 +26,11 @@ that probability times the share of the word's occurrences that are spins as
 ``p_restore``, so restore's own per-occurrence decision makes the final call. Chains
 ("mentioned" -> "stated", "stated" -> "said") are followed to their end.
 
+Measured on spinner W (``python -m bench.bench_reffree``): about 55-60% of the rows are
+true pairs; see the benchmark for errors undone.
+
 >>> from unspin.learn_unpaired import pair_probability, PairFeatures
->>> f = PairFeatures(ratio=0.1, fit=1.5, wordnet=1, seen=50, together=0.3, gap=0.0, best=1)
+>>> f = PairFeatures(ratio=0.1, fit=1.5, wordnet=1, seen=3.9, together=0.3, gap=0.0, best=1)
 >>> round(pair_probability(f), 2) > 0.5
 True
 """
@@ -39,7 +43,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .table import Entry
 from .tokens import lm_token, sentence_spans, tokenize
@@ -52,8 +56,12 @@ __all__ = [
     "pair_probability",
     "candidate_pairs",
     "learn_unpaired",
+    "learn_from_pile",
+    "wanted",
+    "table_comments",
     "SOURCE",
     "WEIGHTS",
+    "MODES",
 ]
 
 SOURCE = "pile-unpaired"
@@ -68,6 +76,7 @@ MIN_FIT = 0.1  # the original must fit the spun form's contexts better than freq
 MIN_SIBLING = 0.15  # pair probability at which two candidates of a word count as siblings
 MIN_UNIGRAM = -3.0  # log10 unigram probability above which a word is a function word
 MAX_WORDS = 3  # longest spun phrase tested
+TARGET_BONUS = 1.0  # log-odds for a candidate original that known pairs show is spun
 #: Logistic weights of :class:`PairFeatures` (and the bias), set on the tuning split of
 #: spinner W's dev set (a real spinner's output; see bench/bench_reffree.py) and checked
 #: on held-out words: fitted on half of the spun words, the other half's pairs at a
@@ -209,7 +218,8 @@ def _contexts(
 
 def _spun_forms(stats: PileStats, words: Iterable[str] | None, has_entry, prior) -> list[str]:
     """Phrases to test as spun forms: words seen :data:`MIN_SEEN` times in
-    :data:`MIN_CONTEXTS` different contexts that are not function words; longer phrases seen as often that the thesaurus knows.
+    :data:`MIN_CONTEXTS` different contexts that are not function words; longer phrases
+    seen as often that the thesaurus knows.
 
     Phrases the pile uses far more than clean English does ("credit score") with one of
     their words as the original were tried and left out: the newswire's own collocations
@@ -343,6 +353,11 @@ class UnpairedSummary:
     seconds: float = 0.0
 
 
+def _with_target_bonus(c: _Candidate) -> _Candidate:
+    z = math.log(c.probability / (1 - c.probability)) + TARGET_BONUS
+    return replace(c, probability=1 / (1 + math.exp(-z)))
+
+
 def _drop_siblings(scored: list[_Candidate]) -> list[_Candidate]:
     """Drop ``s -> t`` where ``t`` looks like another spun form of one of ``s``'s own
     candidates ``o`` (``t -> o`` scored at least :data:`MIN_SIBLING`): "nameless" and
@@ -383,13 +398,17 @@ def learn_unpaired(
     lm=None,
     thesaurus=None,
     known: Iterable[str] = (),
+    targets: Iterable[str] = (),
     min_probability: float = MIN_PROBABILITY,
     progress: bool = False,
 ) -> tuple[list[Entry], UnpairedSummary]:
     """Learn table rows from spun texts alone (no clean copies).
 
     ``known``: spun phrases already learned another way (aligned pairs); they are not
-    tested again. Rows get source :data:`SOURCE`; ``count`` is the estimated number of
+    tested again, nor taken for originals. ``targets``: originals this spinner is known
+    to replace (from those pairs); a candidate pointing at one gains
+    :data:`TARGET_BONUS` in log-odds (its other spun forms are the siblings the pairs
+    did not show). Rows get source :data:`SOURCE`; ``count`` is the estimated number of
     spun occurrences in the pile, ``kept`` the rest of the word's occurrences.
     """
     started = time.perf_counter()
@@ -412,6 +431,9 @@ def learn_unpaired(
         has_entry=thesaurus.__contains__,
         progress=progress,
     )
+    wanted_targets = {t.lower() for t in targets}
+    scored = [_with_target_bonus(c) if c.original in wanted_targets else c for c in scored]
+    scored = [c for c in scored if c.original not in skip]
     kept: dict[str, list[_Candidate]] = defaultdict(list)
     for c in _drop_siblings(scored):
         if c.probability >= min_probability and c.features.fit >= MIN_FIT:
@@ -477,16 +499,17 @@ def learn_from_pile(
     *,
     skip: Iterable[int] = (),
     known: Iterable[str] = (),
+    targets: Iterable[str] = (),
     progress: bool = False,
 ) -> list[Entry]:
     """:func:`learn_unpaired` on the documents of ``paths`` (numbered in reading order)
-    except ``skip`` (the clean sides of aligned pairs); ``known`` spun phrases (learned
-    from pairs) are not tested again."""
+    except ``skip`` (the clean sides of aligned pairs); ``known`` spun phrases and
+    ``targets`` originals come from known pairs."""
     from .corpus import iter_documents
 
     skipped = set(skip)
     texts = (d.text for n, d in enumerate(iter_documents(paths, field)) if n not in skipped)
-    entries, _summary = learn_unpaired(texts, known=known, progress=progress)
+    entries, _summary = learn_unpaired(texts, known=known, targets=targets, progress=progress)
     return entries
 
 
