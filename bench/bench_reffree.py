@@ -14,6 +14,16 @@ against the true pairs from aligning the pile's spun stories with their original
     python -m bench.bench_reffree --semi 50      # + 50 known pairs (--pairs), and those alone
     python -m bench.bench_reffree --mixed        # issue 13's aligned pile, reference-free on/off
     python -m bench.bench_reffree --stories 100  # restore fewer TEST stories (faster)
+
+Measured on this machine (2 cores shared; 200 TEST spins, 4,650 errors; errors undone
+with default options / ``min_spin=0``; clean documents changed with default options):
+
+- 1,350 spun copies only: learned in 111 s; 364 rows, 51% true (the 213 reference-free
+  rows: 59%); 1.1% / 10.0% undone; 0 of 202 clean changed.
+- 50 known pairs alone: 92% true; 11.9% / 23.2%; 1 of 202.
+- 50 known pairs + the spun pile: 93 s; 72% true; 11.6% / 20.2%; 1 of 202.
+- issue 13's aligned pile, reference-free off (what ``auto`` picks there): 36.6% / 40.3%;
+  forced on: 30.6% / 32.9%.
 """
 
 from __future__ import annotations

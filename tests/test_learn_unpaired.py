@@ -164,3 +164,34 @@ def test_known_pairs_lift_their_originals_and_are_not_relearned(learned):
     after = {(e.spun, e.original): e.p_restore for e in lifted}
     assert after[("tribunal", "court")] > before[("tribunal", "court")]
     assert not [e for e in lifted if "regime" in (e.spun, e.original)]
+
+
+def test_unspin_learn_on_a_spun_pile_writes_reference_free_rows(tmp_path):
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+    from unspin.table import load_table
+
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for k, text in enumerate(_pile(documents=120, seed=5)):
+        (pile / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    table = tmp_path / "t.tsv"
+    # (drawn from two short seeds, the documents are near-duplicates of each other, so the
+    # aligner pairs half of them and "auto" would leave the pile to it: force it on)
+    result = runner.invoke(
+        app, ["learn", str(pile), "-o", str(table), "-q", "--reference-free", "on"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = load_table(table).entries
+    assert any(SOURCE in e.source.split("+") and e.spun in SWAPS["government"] for e in rows)
+    assert "method=reference-free" in table.read_text(encoding="utf-8")
+    off = tmp_path / "off.tsv"
+    result = runner.invoke(
+        app, ["learn", str(pile), "-o", str(off), "-q", "--reference-free", "off"]
+    )
+    assert result.exit_code == 0, result.output
+    assert not [e for e in load_table(off).entries if SOURCE in e.source.split("+")]
+    bad = runner.invoke(app, ["learn", str(pile), "-o", str(off), "--reference-free", "maybe"])
+    assert bad.exit_code == 2
