@@ -632,9 +632,18 @@ def learn(
             "mixed, bundled); default: what was learned from.",
         ),
     ] = None,
+    reference_free: Annotated[
+        str,
+        typer.Option(
+            "--reference-free",
+            help="Also learn from the pile's own statistics, without clean copies: auto "
+            "(when under a quarter of the pile is paired), on or off.",
+        ),
+    ] = "auto",
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
     from . import learn as learning
+    from .learn_unpaired import table_comments as unpaired_comments
     from .table import load_merged, write_table
 
     if merge and lm_output:
@@ -647,6 +656,8 @@ def learn(
 
     if method is not None and method not in METHODS:
         raise _fail(f"--method must be one of {', '.join(METHODS)}, not {method!r}", 2)
+    if reference_free not in ("auto", "on", "off"):
+        raise _fail(f"--reference-free must be auto, on or off, not {reference_free!r}", 2)
     result = None
     try:
         if merge:
@@ -664,8 +675,10 @@ def learn(
                 progress=not quiet,
                 min_count=min_count,
                 pile_min_count=pile_min_count,
+                reference_free=reference_free,
             )
             comments = learning.table_comments(result)
+            comments += unpaired_comments(result.entries)
             if not quiet:
                 typer.echo(result.summary.format(), err=True)
         all_comments = [*comments, *(comment or [])]

@@ -32,7 +32,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .align import Alignment, Change, Prepared, Substitution, align, prepare, word_blocks
@@ -713,6 +713,7 @@ def learn(
     progress: bool = False,
     min_count: int = 2,
     pile_min_count: int | None = None,
+    reference_free: str = "auto",
 ) -> LearnResult:
     """Learn table entries from a pile of articles, known pairs and phrase lists.
 
@@ -720,7 +721,8 @@ def learn(
     ``pairs``: JSONL files of ``{"spun": ..., "clean": ...}``; ``phrases``: CSV/TSV
     phrase lists (spun, original[, count]). Pairs need ``min_count`` sightings;
     ``pile_min_count``, when given, replaces it for the pile's pairs (1 for a small pile of
-    known spun/clean copies, where every substitution is real).
+    known spun/clean copies, where every substitution is real). ``reference_free``
+    (auto|on|off): also learn from the pile's own statistics (:mod:`unspin.learn_unpaired`).
 
     >>> import tempfile, pathlib, json
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pairs.jsonl"
@@ -738,7 +740,7 @@ def learn(
         documents, edges, _prepared = _pile_edges(paths, field, progress, lm)
         chosen = _choose_pairs(edges)
         del _prepared, edges
-    return learn_from_chosen(
+    result = learn_from_chosen(
         documents,
         chosen,
         pairs=pairs,
@@ -746,6 +748,25 @@ def learn(
         min_count=min_count,
         pile_min_count=pile_min_count,
         started=started,
+    )
+    from . import learn_unpaired as unpaired
+
+    if not (paths and unpaired.wanted(reference_free, documents, result.summary.partnered)):
+        return result
+    given = [e for e in result.entries if e.source == "pairs"]
+    rows = unpaired.learn_from_pile(
+        paths,
+        field,
+        skip=result.clean_documents,
+        known={e.spun for e in given},
+        targets={e.original for e in given},
+        progress=progress,
+    )
+    return replace(
+        result,
+        entries=sorted(merge_entries([*result.entries, *rows]), key=lambda e: (e.spun, e.original)),
+        clean_documents=frozenset(),  # a spun pile's few "clean" sides are spun too: no gate
+        method="mixed" if result.method else "reference-free",
     )
 
 
@@ -893,7 +914,7 @@ MIN_GATE_DOCUMENTS = 20  # clean documents needed to set a table's own spin gate
 LEARNED_TABLE_THRESHOLD = -2.5
 #: Extra evidence (log-odds) a pile-learned table's candidates need, by how it was learned,
 #: on top of the decision model's threshold for learned tables.
-METHOD_MARGINS: dict[str, float] = {"aligned": 0.0, "mixed": 0.0}
+METHOD_MARGINS: dict[str, float] = {"aligned": 0.0, "mixed": 0.0, "reference-free": 0.0}
 
 
 def learned_threshold(method: str | None) -> float:

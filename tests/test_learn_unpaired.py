@@ -1,0 +1,198 @@
+"""Reference-free learning on a synthetic spun-only pile built from the clean seeds.
+
+The pile: documents of sentences drawn from seeds 001 and 003 (clean news), run through a
+made-up spinner that, at each occurrence of one of its head words, picks uniformly among
+the head word and its alternatives (so the original survives part of the time), plus
+clean sentences with co-hyponyms and antonyms ("months" / "years", "lowest" / "highest")
+the spinner never touches. No dev data is used.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from unspin.learn_unpaired import (
+    SOURCE,
+    PairFeatures,
+    learn_from_pile,
+    learn_unpaired,
+    pair_probability,
+    pile_stats,
+    wanted,
+)
+from unspin.thesaurus import load_thesaurus
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SWAPS = {
+    "court": ["tribunal", "courtroom"],
+    "government": ["administration", "regime"],
+    "information": ["data"],
+    "anonymous": ["nameless"],
+    "rights": ["privileges"],
+}
+UNTOUCHED = [
+    "Sales were the lowest in six months, the company said.",
+    "Prices hit the highest level in three years on Monday.",
+    "The rate fell to its lowest point in two years.",
+    "Output rose to the highest in nine months.",
+    "He has worked there for years and plans to stay for months.",
+]
+
+
+def _sentences() -> list[str]:
+    text = " ".join(
+        (SEEDS / name).read_text(encoding="utf-8")
+        for name in ("001_1d8b1f4f4203ccee.txt", "003_1aaac26ae96cc3cc.txt")
+    )
+    parts = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return [p for p in parts if 6 <= len(p.split()) <= 60]
+
+
+def _spin(sentence: str, rng: random.Random) -> str:
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return rng.choice([word, *SWAPS[word]])
+
+    return re.sub(r"\b(?:" + "|".join(SWAPS) + r")\b", swap, sentence)
+
+
+def _pile(documents: int = 300, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    pool = _sentences()
+    rng.shuffle(pool)
+    weights = [1 / (rank + 1) for rank in range(len(pool))]  # some sentences common, most rare
+    docs = []
+    for _ in range(documents):
+        picked = rng.choices(pool, weights, k=8) + rng.sample(UNTOUCHED, 2)
+        rng.shuffle(picked)
+        docs.append(" ".join(_spin(s, rng) for s in picked))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def learned():
+    entries, summary = learn_unpaired(_pile())
+    return entries, summary
+
+
+def test_the_thesaurus_links_each_made_up_swap():
+    # a precondition of the tests below: the learner's candidates come from the thesaurus
+    th = load_thesaurus()
+    for original, spun_forms in SWAPS.items():
+        for spun in spun_forms:
+            assert original in th.sources_of(spun, 20), (spun, original)
+
+
+def test_recovers_the_spinners_swaps_from_spun_copies_alone(learned):
+    entries, summary = learned
+    found = {(e.spun, e.original) for e in entries}
+    truth = {(s, o) for o, forms in SWAPS.items() for s in forms}
+    assert summary.documents == 300
+    assert len(found & truth) >= len(truth) - 2, sorted(found)
+    assert all(e.source == SOURCE for e in entries)
+
+
+def test_learns_nothing_about_words_the_spinner_never_touched(learned):
+    entries, _ = learned
+    spun_forms = {s for forms in SWAPS.values() for s in forms}
+    wrong = [(e.spun, e.original) for e in entries if e.spun not in spun_forms]
+    assert len(wrong) <= 1, wrong
+    for a, b in (("months", "years"), ("lowest", "highest"), ("years", "months")):
+        assert all((e.spun, e.original) != (a, b) for e in entries)
+        assert all((e.spun, e.original) != (b, a) for e in entries)
+
+
+def test_rows_carry_probabilities_for_restore_to_weigh(learned):
+    entries, _ = learned
+    for e in entries:
+        assert 0.0 < e.p_restore <= 1.0 and 0.0 < e.p_channel <= 1.0
+        assert e.count >= 1 and e.kept >= 0
+    # never pointing at another spun form (chains are followed to their end)
+    spun = {e.spun for e in entries}
+    assert not [e for e in entries if e.original in spun]
+
+
+def test_a_clean_pile_yields_few_rows():
+    rng = random.Random(3)
+    pool = _sentences() + UNTOUCHED
+    docs = [" ".join(rng.sample(pool, 10)) for _ in range(200)]
+    entries, _ = learn_unpaired(docs)
+    assert len(entries) <= 2, [(e.spun, e.original) for e in entries]
+
+
+def test_learn_from_pile_reads_files_and_skips_documents(tmp_path):
+    docs = _pile(documents=120, seed=11)
+    for k, text in enumerate(docs):
+        (tmp_path / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    everything = learn_from_pile([tmp_path])
+    assert everything
+    known = {e.spun for e in everything}
+    again = learn_from_pile([tmp_path], known=known)
+    assert not [e for e in again if e.spun in known or e.original in known]
+    assert not learn_from_pile([tmp_path], skip=range(120))
+
+
+def test_pile_stats_counts_lower_case_phrases_only():
+    stats = pile_stats(["The Court said the court docket was full.", "A court ruled."])
+    assert stats.count("court") == 2  # "Court" is capitalised: a spinner leaves it alone
+    assert stats.count("court docket") == 1
+    assert stats.documents == 2
+
+
+def test_pair_probability_rises_with_evidence():
+    weak = PairFeatures(ratio=3.0, fit=-1.0, wordnet=0, seen=1.1, together=0.0, gap=1.0, best=0)
+    strong = PairFeatures(ratio=0.1, fit=2.0, wordnet=1, seen=4.0, together=0.4, gap=0.0, best=1)
+    assert pair_probability(weak) < 0.05 < 0.8 < pair_probability(strong)
+
+
+def test_auto_mode_runs_on_unpaired_piles_only():
+    assert wanted("auto", 1000, 0) and wanted("on", 1000, 900)
+    assert not wanted("auto", 1000, 600) and not wanted("auto", 20, 0)
+    with pytest.raises(ValueError, match="auto, on, off"):
+        wanted("sometimes", 10, 0)
+
+
+def test_known_pairs_lift_their_originals_and_are_not_relearned(learned):
+    entries, _ = learned
+    docs = _pile()
+    lifted, _ = learn_unpaired(docs, known=["regime"], targets=["court"])
+    before = {(e.spun, e.original): e.p_restore for e in entries}
+    after = {(e.spun, e.original): e.p_restore for e in lifted}
+    assert after[("tribunal", "court")] > before[("tribunal", "court")]
+    assert not [e for e in lifted if "regime" in (e.spun, e.original)]
+
+
+def test_unspin_learn_on_a_spun_pile_writes_reference_free_rows(tmp_path):
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+    from unspin.table import load_table
+
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for k, text in enumerate(_pile(documents=120, seed=5)):
+        (pile / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    table = tmp_path / "t.tsv"
+    # (drawn from two short seeds, the documents are near-duplicates of each other, so the
+    # aligner pairs half of them and "auto" would leave the pile to it: force it on)
+    result = runner.invoke(
+        app, ["learn", str(pile), "-o", str(table), "-q", "--reference-free", "on"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = load_table(table).entries
+    assert any(SOURCE in e.source.split("+") and e.spun in SWAPS["government"] for e in rows)
+    # half the pile was paired (near-duplicates) and the rest learned from the pile itself
+    assert load_table(table).method == "mixed"
+    off = tmp_path / "off.tsv"
+    result = runner.invoke(
+        app, ["learn", str(pile), "-o", str(off), "-q", "--reference-free", "off"]
+    )
+    assert result.exit_code == 0, result.output
+    assert not [e for e in load_table(off).entries if SOURCE in e.source.split("+")]
+    bad = runner.invoke(app, ["learn", str(pile), "-o", str(off), "--reference-free", "maybe"])
+    assert bad.exit_code == 2
