@@ -9,6 +9,7 @@ reconstruction, with the count of "supervision" / "criticism" left::
     python -m bench.bench_spinner_w                         # bundled data
     python -m bench.bench_spinner_w --table learned.tsv     # a table from `unspin learn`
     python -m bench.bench_spinner_w --min-spin 0 --stories 100
+    python -m bench.bench_spinner_w --coverage 60    # share of swaps the candidates reach
 """
 
 from __future__ import annotations
@@ -62,13 +63,39 @@ def report(options: RestoreOptions, stories: int) -> dict[str, object]:
     }
 
 
+def coverage(stories: int) -> dict[str, float]:
+    """Of the words spinner W changed in the first ``stories`` tuning stories, the share
+    for which the engine proposes the right original (thorough, as in a spun document)."""
+    from unspin.engine import get_engine
+
+    engine = get_engine(RestoreOptions(min_spin=0.0, thorough=True))
+    changed = reached = 0
+    for story in spinner_w.split(spinner_w.TUNE)[:stories]:
+        analysis = engine.analyse(story.spun)
+        gold = spinner_w.Gold(story.spun, story.original)
+        right: set[int] = set()
+        for sent in analysis.sentences:
+            for c in sent.candidates:
+                i, j = sent.first + c.i, sent.first + c.j
+                if gold.words(i, j) == c.words:
+                    right.update(range(i, j))
+        spun = [k for k, t in enumerate(analysis.tokens) if t.kind != "punct" and gold.changed(k)]
+        changed += len(spun)
+        reached += sum(k in right for k in spun)
+    return {"changed_words": changed, "reached": round(reached / max(changed, 1), 4)}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print the report as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--table", type=Path, action="append", default=[])
     parser.add_argument("--min-spin", type=float, default=RestoreOptions().min_spin)
     parser.add_argument("--stories", type=int, default=len(spinner_w.TEST))
+    parser.add_argument("--coverage", type=int, help="instead: candidate coverage on N stories")
     args = parser.parse_args(argv)
+    if args.coverage:
+        print(json.dumps(coverage(args.coverage), indent=1))
+        return
     options = RestoreOptions(tables=tuple(args.table), min_spin=args.min_spin)
     print(json.dumps(report(options, args.stories), indent=1))
 

@@ -57,7 +57,7 @@ ATTRIBUTION = (
     "# redistributed under the WordNet 3.0 licence (https://wordnet.princeton.edu/license-and-"
     'commercial-use): THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND PRINCETON',
     "# UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED.",
-    "# PPDB 1.0 XL lexical paraphrases (Ganitkevitch, Van Durme, Callison-Burch 2013, \"PPDB:",
+    '# PPDB 1.0 XL lexical paraphrases (Ganitkevitch, Van Durme, Callison-Burch 2013, "PPDB:',
     '# The Paraphrase Database"): CC BY 3.0; the first paraphrases of each word are used.',
     "# Filtered by wordfreq Zipf frequency; lemmatised with lemminflect.",
 )
@@ -254,9 +254,7 @@ def _rank(sources: dict[str, int], cap: int) -> list[tuple[str, int]]:
     return sorted(sources.items(), key=lambda it: (-score(*it), it[0]))[:cap]
 
 
-def write(
-    rev: dict[str, dict[str, int]], output: Path, cap: int = 150, name: str = NAME
-) -> None:
+def write(rev: dict[str, dict[str, int]], output: Path, cap: int = 150, name: str = NAME) -> None:
     """Write the map as a gzipped TSV with header and attribution (deterministic bytes)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
