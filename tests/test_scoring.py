@@ -165,3 +165,43 @@ def test_one_phrase_repeated_counts_as_two_hits(small_table: Path) -> None:
     assert engine.spin(once).table_hits == 2  # "court docket": two words
     assert engine.spin(repeated).table_hits == 4  # six times, counted twice
     assert engine.spin(varied).table_hits == 5  # another phrase is new evidence
+
+
+def _part(bias: float, threshold: float = 0.0):
+    from unspin.scoring import LogisticPart
+
+    return LogisticPart(bias, (1.0,) + (0.0,) * (len(FEATURES) - 1), threshold)
+
+
+def _features(kind: str) -> list[float]:
+    row = [0.0] * len(FEATURES)
+    row[
+        FEATURES.index({"table": "is_table", "reversal": "is_reversal"}.get(kind, "is_thesaurus"))
+    ] = 1
+    return row
+
+
+def test_each_kind_of_candidate_is_decided_by_its_own_part() -> None:
+    from unspin.scoring import DecisionModel
+
+    model = DecisionModel("m", _part(1.0), _part(2.0), reversal=_part(3.0), learned=_part(4.0))
+    assert [model.prior(_features(k)) for k in ("table", "thesaurus", "reversal")] == [1, 2, 3]
+    # A table learned from a pile: the learned part, at the table's own threshold if given.
+    assert model.for_learned_table(None).prior(_features("table")) == 4.0
+    assert model.for_learned_table(1.5).prior(_features("table")) == 2.5
+    assert "table-threshold:1.5" in model.for_learned_table(1.5).name
+    # Without parts of their own, reversals share the rest's and learned tables the table's.
+    plain = DecisionModel("p", _part(1.0), _part(2.0))
+    assert plain.prior(_features("reversal")) == 2.0
+    assert plain.for_learned_table(None).prior(_features("table")) == 1.0
+
+
+def test_optional_parts_round_trip_and_are_checked() -> None:
+    from unspin.scoring import DecisionModel
+
+    model = DecisionModel("m", _part(1.0), _part(2.0), 0.5, _part(3.0, -1.0), _part(4.0, 0.5))
+    assert parse_decision_model(model.to_json(), "x") == model
+    data = json.loads(model.to_json())
+    data["learned"]["weights"] = [0.0] * len(FEATURES)
+    with pytest.raises(ModelFormatError, match="LM weight of 'learned'"):
+        parse_decision_model(json.dumps(data), "x")

@@ -132,3 +132,12 @@ def test_wrong_header_and_version(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(MissingDataError):
         load_thesaurus(tmp_path / "nope.tsv.gz")
+
+
+def test_ppdb_links_are_read_with_the_others() -> None:
+    from unspin.thesaurus import PPDB, WORDNET, Thesaurus
+
+    th = Thesaurus.from_lines(["#unspin-thesaurus\t1\tname=x", "famous\tnoted|known\tc8"])
+    assert th.sources_with_flags("famous") == [("noted", PPDB | WORDNET), ("known", PPDB)]
+    with pytest.raises(ModelFormatError):
+        Thesaurus.from_lines(["#unspin-thesaurus\t1\tname=x", "famous\tnoted\tg"])
