@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import spinner_w
-from bench.calibrate import fit_logistic, held_out_chunks
+from bench.calibrate import best_within, fit_logistic, held_out_chunks
 from bench.spinner import Spinner
 from unspin.detect import confirmed
 from unspin.engine import Analysis, Engine, _load_scorer
@@ -158,8 +158,7 @@ def best(
             f"repeat {model.repeat_bonus:.1f}: {line}",
             file=sys.stderr,
         )
-    ok = [r for r in results if r[2] <= budget] or [min(results, key=lambda r: r[2])]
-    return max(ok, key=lambda r: r[1])
+    return best_within(results, budget)
 
 
 def main(argv: list[str] | None = None) -> None:

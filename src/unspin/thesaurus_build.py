@@ -186,6 +186,26 @@ def _link(rev: dict[str, dict[str, int]], observed: str, source: str, flag: int)
         _add(rev, observed, source, flag)
 
 
+def _link_entry(
+    rev: dict[str, dict[str, int]],
+    head: str,
+    others: Iterable[str],
+    forward: int,
+    backward: int,
+    min_zipf: float,
+) -> None:
+    """Link an entry's head with each of its words: ``forward`` (the word may stand for
+    the head) and ``backward``; terms that are junk or too rare are skipped."""
+    x = _keep(clean_term(head), min_zipf)
+    if x is None:
+        return
+    for other in others:
+        y = _keep(clean_term(other), min_zipf)
+        if y is not None:
+            _link(rev, y, x, forward)
+            _link(rev, x, y, backward)
+
+
 def build(
     moby: Iterable[tuple[str, list[str]]],
     wordnet: Iterable[list[str]],
@@ -203,28 +223,15 @@ def build(
     """
     rev: dict[str, dict[str, int]] = defaultdict(dict)
     for root, syns in moby:
-        x = _keep(clean_term(root), min_zipf)
-        if x is None:
-            continue
-        for syn in syns:
-            y = _keep(clean_term(syn), min_zipf)
-            if y is not None:
-                _link(rev, y, x, MOBY_LISTS_TERM)  # a spinner may have turned x into y
-                _link(rev, x, y, TERM_LISTS_MOBY)  # the looser reverse direction
+        # a spinner may have turned the root into a synonym; the reverse is looser
+        _link_entry(rev, root, syns, MOBY_LISTS_TERM, TERM_LISTS_MOBY, min_zipf)
     for group in wordnet:
         kept = {t for t in (_keep(clean_term(w), min_zipf) for w in group) if t}
         for y in kept:
             for x in kept:
                 _link(rev, y, x, WORDNET)
     for word, *paraphrases in ppdb:
-        x = _keep(clean_term(word), min_zipf)
-        if x is None:
-            continue
-        for para in paraphrases:
-            y = _keep(clean_term(para), min_zipf)
-            if y is not None:
-                _link(rev, y, x, PPDB)  # paraphrases go both ways
-                _link(rev, x, y, PPDB)
+        _link_entry(rev, word, paraphrases, PPDB, PPDB, min_zipf)  # paraphrases go both ways
     return dict(rev)
 
 
