@@ -198,7 +198,8 @@ def main(argv: list[str] | None = None) -> None:
             learned = learned_table(Path(tmp))
     base = load_decision_model(args.base)
     bundled_engine = Engine(bundled_table(), scorer, options, base)
-    learned_engine = Engine(learned, scorer, options, base)
+    # A learned table's documents are restored as a user's are (table only for an aligned one).
+    learned_engine = Engine(learned, scorer, replace(options, thorough=None), base)
     learned_part = fit_part(*rows_of(analysed(learned_engine, fit), "table"), "learned table")
     wiki = simulated(2 * args.simulated)
     fit_sim, sweep_sim = wiki[: args.simulated], analysed(bundled_engine, wiki[args.simulated :])

@@ -145,3 +145,22 @@ def test_inflected_lookup_reinflects_the_original() -> None:
     assert table.lookup_inflected(("utilizing",)) == []  # in the table as written
     assert table.longest_at("legal") == 2 and table.longest_at("utilized") == 0
     assert table.longest_at("utilized", inflected=True) == 1
+
+
+def test_a_table_learned_from_aligned_copies_is_restored_alone(small_table: Path, tmp_path: Path):
+    from unspin.engine import get_engine
+    from unspin.options import RestoreOptions
+
+    spun = next((Path(__file__).parents[1] / "seeds").glob("004_*.txt")).read_text("utf-8")
+    entries = load_table(small_table).entries
+
+    def kinds(method: str | None) -> set[str]:
+        path = tmp_path / f"{method}.tsv"
+        write_table(entries, path, "t", spin_gate=0.03, threshold=-0.5, method=method)
+        engine = get_engine(RestoreOptions(tables=(path,), min_spin=0.0))
+        analysis = engine.analyse(spun)
+        assert analysis.evidence.spin >= 0.5  # it looks spun: a zero-shot search is due
+        return {c.kind for sent in analysis.sentences for c in sent.candidates}
+
+    assert {"thesaurus", "reversal"} <= kinds("reference-free")
+    assert kinds("aligned") <= {"table"}  # the spinner's own dictionary: no guesses beside it

@@ -28,7 +28,8 @@ class RestoreOptions:
     #: Propose small-word reversals (a->the, that->which, ...).
     reversals: bool = True
     #: Search beyond the table (reversals, thesaurus): None lets the document's spin
-    #: evidence decide, True always, False never (fastest).
+    #: evidence decide (never with a table learned from aligned copies, which is the
+    #: spinner's own dictionary), True always, False never (fastest).
     thorough: bool | None = None
     #: Extra log10 evidence every change needs beyond the calibrated threshold
     #: (positive: fewer, safer changes; negative: bolder).
