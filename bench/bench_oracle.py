@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--spin-gate", type=float, help="the table's own spin gate (header)")
     args = parser.parse_args(argv)
     from bench import spinner_w as w
+    from unspin.learn import learned_threshold
 
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")
@@ -187,7 +188,9 @@ def main(argv: list[str] | None = None) -> None:
             "oracle",
             ["oracle: spinner W dev PILE alignments"],
             spin_gate=args.spin_gate,
-            threshold=args.threshold,
+            # a perfect table learned from aligned copies: decided as `unspin learn`'s are
+            threshold=learned_threshold("aligned") if args.threshold is None else args.threshold,
+            method="aligned",
         )
         table_path = args.output
         report["oracle_rows"] = len(entries)
