@@ -2,9 +2,11 @@
 
 A logistic model over a candidate's evidence (LM gain, where it came from, how
 often the table saw it, word frequencies, how spun the document looks), fitted by
-``python -m bench.calibrate`` on synthetic spins of Wikipedia and shipped as
-``data/decision.json``. The decoder uses it in LM units: a candidate's prior is
-its logit without the LM term, divided by the LM weight.
+``python -m bench.calibrate`` on synthetic spins of Wikipedia (the bundled table's and the
+reversals' parts) and ``python -m bench.calibrate_w`` on real spinner output (thesaurus
+candidates, tables learned from a pile), shipped as ``data/decision.json``. The
+decoder uses it in LM units: a candidate's prior is its logit without the LM term,
+divided by the LM weight.
 """
 
 from __future__ import annotations
@@ -202,7 +204,7 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
     if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
         raise ModelFormatError(
             f"{origin}: expected format {FORMAT_NAME} version {FORMAT_VERSION}; "
-            "rebuild it with python -m bench.calibrate_w"
+            "rebuild it with bench/rebuild_data.sh (step 5)"
         )
     if tuple(data.get("features", ())) != FEATURES:
         raise ModelFormatError(f"{origin}: features differ from this unspin's {FEATURES}")
