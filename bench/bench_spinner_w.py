@@ -20,13 +20,8 @@ import time
 from pathlib import Path
 
 from bench import spinner_w
+from bench.bench_restore import ROOT, _seed
 from unspin import RestoreOptions, restore
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _seed(prefix: str) -> str:
-    return next((ROOT / "seeds").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
 def seed_004(options: RestoreOptions) -> dict[str, float]:

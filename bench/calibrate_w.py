@@ -32,14 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import spinner_w
-from bench.calibrate import best_within, fit_logistic, held_out_chunks
+from bench import calibrate, spinner_w
+from bench.calibrate import best_within, held_out_chunks
 from bench.spinner import Spinner
 from unspin.detect import confirmed
 from unspin.engine import Analysis, Engine, _load_scorer
 from unspin.options import RestoreOptions
 from unspin.restore import apply_edits
-from unspin.scoring import FEATURES, DecisionModel, LogisticPart, load_decision_model
+from unspin.scoring import DecisionModel, LogisticPart, load_decision_model
 from unspin.table import Table, bundled_table, load_table
 
 NAME = "spinner-w-dev-2026.11"
@@ -104,14 +104,15 @@ def rows_of(docs: list[tuple], kind: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_part(x: np.ndarray, y: np.ndarray, name: str) -> LogisticPart:
-    """One logistic part (threshold set later by the sweep); prints its weights."""
-    w = fit_logistic(x, y)
-    w[1] = max(w[1], 0.05)  # the decoder works in LM units: the LM weight must be positive
-    print(f"{name}: {len(y)} candidates, {int(y.sum())} right", file=sys.stderr)
-    for feature, weight in zip(FEATURES, w[1:], strict=False):
-        if abs(weight) > 1e-6:
-            print(f"  {feature:22s} {weight:+.3f}", file=sys.stderr)
-    return LogisticPart(float(w[0]), tuple(float(v) for v in w[1:]), 0.0)
+    """:func:`bench.calibrate.fit_part`, with the LM weight kept positive: the decoder
+    works in LM units."""
+    part = calibrate.fit_part(x, y, name)
+    if part.weights[0] < LM_WEIGHT_FLOOR:
+        part = replace(part, weights=(LM_WEIGHT_FLOOR, *part.weights[1:]))
+    return part
+
+
+LM_WEIGHT_FLOOR = 0.05
 
 
 def _restored(engine: Engine, text: str, analysis: Analysis, gated: bool) -> str:
