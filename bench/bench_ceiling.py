@@ -23,13 +23,13 @@ from rapidfuzz.distance import Levenshtein
 from bench.bench_restore import _seed, evaluate_seeds, seed_pairs
 from bench.metrics import words
 from unspin import RestoreOptions
-from unspin.table import bundled_table, write_table
+from unspin.models.table import bundled_table, write_table
 
 
 def offered_pairs(text: str, options: RestoreOptions) -> set[tuple[str, str]]:
     """(observed words, candidate words) of every candidate the engine proposes in ``text``,
     as if the document looked spun."""
-    from unspin.engine import get_engine
+    from unspin.restore.engine import get_engine
 
     engine = get_engine(options)
     return {
@@ -84,7 +84,7 @@ def _blocks(sw: list[str], cw: list[str]) -> list[tuple[int, int, int, int]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Print the ceiling as JSON."""
-    import unspin.engine as engine_module
+    import unspin.restore.engine as engine_module
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out-of-sample", action="store_true")

@@ -4,7 +4,7 @@ Restoring: the records are spinner W's spun stories and their Reuters originals 
 split; ``../shared``), or the seeds' paragraphs when ``../shared`` is absent. Each side
 loads its engine outside the clock (the cluster's first pass, which loads it in every
 worker, is reported apart); the outputs must be identical. ``--learn N`` also times
-``unspin learn`` against :func:`unspin.distributed.learn_distributed` on a pile of N spun
+``unspin learn`` against :func:`unspin.learn.distributed.learn_distributed` on a pile of N spun
 copies with their originals, N unrelated stories and N/4 spun copies alone, and checks
 that the tables are byte-identical.
 
@@ -71,8 +71,8 @@ def bench_restore(client: object, texts: list[str], partitions: int) -> dict[str
 
 
 def bench_learn(client: object, count: int) -> dict[str, object]:
-    from unspin.distributed import learn_distributed
-    from unspin.learn import learn, table_comments, write_learned_table
+    from unspin.learn.distributed import learn_distributed
+    from unspin.learn.learner import learn, table_comments, write_learned_table
 
     texts = spinner_w.aligned_pile(count, count, count // 4)
     with tempfile.TemporaryDirectory() as tmp:

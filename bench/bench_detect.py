@@ -1,5 +1,5 @@
 """Spin detection benchmark: recall and precision on real spinner output, false positives
-on clean text, and the fit of the learned detector (``unspin.detect.DETECTOR_WEIGHTS``).
+on clean text, and the fit of the learned detector (``unspin.restore.detect.DETECTOR_WEIGHTS``).
 
 Needs ``../shared`` (spinner W's dev set, Reuters, Wikipedia)::
 
@@ -35,9 +35,9 @@ import numpy as np
 from bench import spinner_w
 from bench.calibrate import fit_logistic, held_out_chunks
 from bench.spinner import Spinner
-from unspin import detect
-from unspin.engine import get_engine
 from unspin.options import RestoreOptions
+from unspin.restore import detect
+from unspin.restore.engine import get_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("surprising_rate", "rare_rate", "weak_rate", "a_excess", "log_words")
@@ -115,7 +115,7 @@ def fit(cache: Path | None, clean_fp: float) -> tuple[float, dict[str, float]]:
 
 
 def _spin(row: dict) -> float:
-    """The estimate of a cached row under the detector now in ``unspin.detect``."""
+    """The estimate of a cached row under the detector now in ``unspin.restore.detect``."""
     return max(row["table_spin"], detect.detector_spin(row["features"]))
 
 

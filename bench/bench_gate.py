@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from bench.calibrate import held_out_chunks
 from bench.metrics import error_reduction
 from bench.spinner import Spinner
-from unspin.detect import EDITS_PER_WORD_WHEN_UNSURE, edits_needed
-from unspin.engine import get_engine
+from unspin import apply_edits
 from unspin.options import RestoreOptions
-from unspin.restore import apply_edits
+from unspin.restore.detect import EDITS_PER_WORD_WHEN_UNSURE, edits_needed
+from unspin.restore.engine import get_engine
 
 FACTORS = [0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1]
 

@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from unspin.lm import LanguageModel, load_lm
-from unspin.tokens import lm_sentences
+from unspin.models.lm import LanguageModel, load_lm
+from unspin.text.tokens import lm_sentences
 
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reuters21578.jsonl.gz"
 
@@ -102,7 +102,7 @@ def windows_per_second(
 def load_seconds(model: str | None) -> float:
     """Load time in a fresh interpreter (what every CLI run pays)."""
     code = (
-        "import time, sys; from unspin.lm import load_lm; t = time.perf_counter(); "
+        "import time, sys; from unspin.models.lm import load_lm; t = time.perf_counter(); "
         f"load_lm({model!r}); print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

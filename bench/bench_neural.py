@@ -37,9 +37,9 @@ from bench.bench_restore import (
 )
 from bench.metrics import error_reduction, false_change_rate, fraction_undone
 from unspin import Edit, apply_edits
-from unspin.decode import Scorer
-from unspin.engine import Analysis, Engine, get_engine
 from unspin.options import RestoreOptions
+from unspin.restore.decode import Scorer
+from unspin.restore.engine import Analysis, Engine, get_engine
 
 OUT = Path(__file__).resolve().parent / "out" / "neural_report.json"
 SCALES = (0.5, 0.75, 1.0)

@@ -30,8 +30,8 @@ OUT = Path(__file__).resolve().parent / "out"
 def aligned_counts(stories) -> Counter[tuple[str, str]]:
     """(spun, original) counts of every swap aligned between each story's spun copy and
     its original (split and decomposed as ``unspin learn`` does)."""
-    from unspin.align import align, prepare
-    from unspin.learn import _Stats
+    from unspin.learn.align import align, prepare
+    from unspin.learn.learner import _Stats
 
     stats = _Stats()
     for s in stories:
@@ -42,7 +42,7 @@ def aligned_counts(stories) -> Counter[tuple[str, str]]:
 
 def ngram_counts(texts, wanted: set[tuple[str, ...]], longest: int) -> Counter:
     """Occurrences of the ``wanted`` token keys in ``texts``."""
-    from unspin.table import phrase_key
+    from unspin.models.table import phrase_key
 
     found: Counter[tuple[str, ...]] = Counter()
     for text in texts:
@@ -57,7 +57,7 @@ def ngram_counts(texts, wanted: set[tuple[str, ...]], longest: int) -> Counter:
 
 def oracle_entries(stories) -> list:
     """The perfect table's entries (see the module docstring)."""
-    from unspin.table import Entry, phrase_key
+    from unspin.models.table import Entry, phrase_key
 
     counts = aligned_counts(stories)
     skey = {p: phrase_key(p[0]) for p in counts}
@@ -86,7 +86,7 @@ def edit_sources(stories, table: Path, **options) -> dict:
     table's p_restore band for table candidates."""
     from bench import spinner_w as w
     from unspin import apply_edits, restore_and_explain
-    from unspin.table import load_table, phrase_key
+    from unspin.models.table import load_table, phrase_key
 
     loaded = load_table(table)
     out: Counter[str] = Counter()
@@ -108,8 +108,8 @@ def lost(test, restored: list[str], table) -> dict:
     """Where errors stay: per story, the swaps still there after restoring (*missed*, by
     what the table knew of the spun form) and the swaps restoring made that the spinner
     did not (*introduced*: a wrong original, or a change to a word that was not spun)."""
-    from unspin.inflect import lemmas
-    from unspin.table import phrase_key
+    from unspin.models.table import phrase_key
+    from unspin.text.inflect import lemmas
 
     by_lemma: set[tuple[str, ...]] = {_lemma_key(phrase_key(e.spun), lemmas) for e in table.entries}
     kinds: Counter[str] = Counter()
@@ -134,7 +134,7 @@ def lost(test, restored: list[str], table) -> dict:
 
 
 def _kind(table, form: str, original: str, by_lemma, lemmas) -> str:
-    from unspin.table import phrase_key
+    from unspin.models.table import phrase_key
 
     key = phrase_key(form)
     options = [e.original.lower() for e in table.lookup(key)]
@@ -168,11 +168,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--spin-gate", type=float, help="the table's own spin gate (header)")
     args = parser.parse_args(argv)
     from bench import spinner_w as w
-    from unspin.learn import learned_threshold
+    from unspin.learn.learner import learned_threshold
 
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")
-    from unspin.table import load_table, write_table
+    from unspin.models.table import load_table, write_table
 
     held = range(w.PILE.stop, w.TUNE.stop) if args.tune else w.TEST
     pile, test = w.split(w.PILE), w.split(held)[: args.stories]

@@ -51,7 +51,7 @@ def learn_cli(args: list[str], output: Path) -> float:
 def true_pairs() -> dict[tuple[str, str], int]:
     """(spun, original) -> count from aligning the pile's spun stories with their originals."""
     from bench import spinner_w as W
-    from unspin.learn import learn
+    from unspin.learn.learner import learn
 
     path = OUT / "truth_pairs.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,7 +65,7 @@ def true_pairs() -> dict[tuple[str, str], int]:
 def precision(table: Path, truth: dict[tuple[str, str], int], source: str | None = None) -> str:
     """Share of the table's rows (of ``source`` only, when given) that are true pairs, and
     the share of the pile's spun occurrences those rows cover."""
-    from unspin.table import load_table
+    from unspin.models.table import load_table
 
     rows = [e for e in load_table(table).entries if source is None or source in e.source.split("+")]
     keys = {(e.spun.lower(), e.original.lower()) for e in rows}

@@ -25,7 +25,7 @@ from rapidfuzz.process import extractOne
 
 from bench.metrics import error_reduction, false_change_rate, fraction_undone, words
 from unspin import Edit, RestoreOptions, apply_edits, restore, restore_and_explain
-from unspin.tokens import sentence_spans, tokenize
+from unspin.text.tokens import sentence_spans, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 REUTERS = ROOT.parent / "shared" / "corpus" / "reuters21578.jsonl.gz"

@@ -61,7 +61,7 @@ def report(options: RestoreOptions, stories: int) -> dict[str, object]:
 def coverage(stories: int) -> dict[str, float]:
     """Of the words spinner W changed in the first ``stories`` tuning stories, the share
     for which the engine proposes the right original (thorough, as in a spun document)."""
-    from unspin.engine import get_engine
+    from unspin.restore.engine import get_engine
 
     engine = get_engine(RestoreOptions(min_spin=0.0, thorough=True))
     changed = reached = 0

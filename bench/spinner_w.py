@@ -135,7 +135,7 @@ def write_pile(texts: Sequence[str], folder: Path) -> Path:
 class Gold:
     """What the spinner did, from aligning a spun text with its original word by word.
 
-    ``words(i, j)`` is what tokens ``[i, j)`` of the spun text (``unspin.tokens.tokenize``)
+    ``words(i, j)`` is what tokens ``[i, j)`` of the spun text (``unspin.text.tokens.tokenize``)
     stand for in the original, as LM words: a candidate restoring exactly that is right,
     whether it covers one swapped word or a phrase around it (``()``: words the spinner
     added). None when the span cuts through a changed stretch.
@@ -146,7 +146,7 @@ class Gold:
     """
 
     def __init__(self, spun: str, original: str) -> None:
-        from unspin.tokens import lm_token, norm, tokenize
+        from unspin.text.tokens import lm_token, norm, tokenize
 
         s_keys = [norm(t.text) for t in tokenize(spun)]
         o_toks = tokenize(original)

@@ -124,7 +124,7 @@ def test_documents_that_look_clean_come_back_unchanged(small_table: Path) -> Non
 
 
 def test_a_document_through_the_gate_must_show_enough_edits(small_table: Path) -> None:
-    from unspin.engine import get_engine
+    from unspin.restore.engine import get_engine
 
     clean = next((Path(__file__).parents[1] / "seeds").glob("003_*.txt")).read_text("utf-8")
     text = clean + "\nThe papers were filed in keeping with the rules.\n"

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from unspin import apply_edits, restore, restore_and_explain
-from unspin import streaming as st
 from unspin.cli import app
 from unspin.options import RestoreOptions
+from unspin.pipelines import streaming as st
 
 runner = CliRunner()
 
@@ -104,7 +104,7 @@ def test_restore_and_explain_commands(case: Case, args: list[str], tmp_path: Pat
     text = case.data.decode("utf-8")
     edits = [json.loads(line) for line in explained.stdout_bytes.decode().splitlines()]
     assert all(text[e["start"] : e["end"]] == e["found"] for e in edits)
-    from unspin.engine import Edit
+    from unspin.restore.engine import Edit
 
     replay = apply_edits(text, [Edit(**e) for e in edits])
     assert result.stdout_bytes == replay.encode("utf-8")

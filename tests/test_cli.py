@@ -135,7 +135,7 @@ def test_margin_makes_restoration_more_cautious(small_table: Path) -> None:
 def test_an_unexpected_failure_is_one_line(
     small_table: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    restore_module = sys.modules["unspin.restore"]  # (unspin.restore is the function)
+    restore_module = sys.modules["unspin.restore.api"]
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")

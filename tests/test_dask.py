@@ -97,7 +97,7 @@ def test_restore_dataframe_on_cluster(client: object) -> None:
 def test_each_worker_loads_table_and_model_once(client: object) -> None:
     import dask.bag as db
 
-    from unspin.distributed import cache_report
+    from unspin.learn.distributed import cache_report
     from unspin.pipelines import restore_bag
 
     texts = _paragraphs("004") * 2
@@ -171,8 +171,8 @@ def pile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_jsonl_byte_ranges_read_the_documents_one_reader_reads(tmp_path: Path) -> None:
-    from unspin.corpus import iter_documents
-    from unspin.distributed import _jsonl_range
+    from unspin.learn.distributed import _jsonl_range
+    from unspin.text.corpus import iter_documents
 
     lines = [
         '{"text": "one ünï"}\n',
@@ -193,8 +193,8 @@ def test_jsonl_byte_ranges_read_the_documents_one_reader_reads(tmp_path: Path) -
 
 
 def test_pile_chunks_cut_big_jsonl_files_in_reading_order(pile: Path) -> None:
-    from unspin.corpus import _expand, iter_documents
-    from unspin.distributed import _piece_texts, _pieces
+    from unspin.learn.distributed import _piece_texts, _pieces
+    from unspin.text.corpus import _expand, iter_documents
 
     files = [str(f) for f in _expand([pile])]
     chunks = _pieces(files, 6)
@@ -205,9 +205,9 @@ def test_pile_chunks_cut_big_jsonl_files_in_reading_order(pile: Path) -> None:
 
 
 def test_candidate_pairs_on_cluster_are_the_one_process_index(client: object, pile: Path) -> None:
-    from unspin.corpus import iter_documents
-    from unspin.distributed import candidate_pairs_distributed
-    from unspin.neardup import candidate_pairs
+    from unspin.learn.distributed import candidate_pairs_distributed
+    from unspin.learn.neardup import candidate_pairs
+    from unspin.text.corpus import iter_documents
 
     docs = list(iter_documents([pile]))
     expected = sorted(candidate_pairs((n, d.text) for n, d in enumerate(docs)))
@@ -222,8 +222,8 @@ def test_learn_on_cluster_writes_the_table_unspin_learn_writes(
     from typer.testing import CliRunner
 
     from unspin.cli import app
-    from unspin.distributed import learn_distributed
-    from unspin.learn import table_comments, write_learned_table
+    from unspin.learn.distributed import learn_distributed
+    from unspin.learn.learner import table_comments, write_learned_table
 
     one, dist = tmp_path / "one" / "pile.tsv", tmp_path / "dist" / "pile.tsv"
     one.parent.mkdir()
@@ -237,8 +237,8 @@ def test_learn_on_cluster_writes_the_table_unspin_learn_writes(
 
 
 def test_learn_command_on_a_scheduler_address(client: object, pile: Path, tmp_path: Path) -> None:
-    from unspin.distributed import main
-    from unspin.learn import learn, table_comments, write_learned_table
+    from unspin.learn.distributed import main
+    from unspin.learn.learner import learn, table_comments, write_learned_table
 
     one, dist = tmp_path / "one" / "t.tsv", tmp_path / "dist" / "t.tsv"
     one.parent.mkdir()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from unspin import detect
 from unspin.cli import app
-from unspin.detect import document_spin, spin_evidence, spun_spans
-from unspin.spin_features import DocumentSignals
+from unspin.restore import detect
+from unspin.restore.detect import spin_evidence
+from unspin.restore.estimate import document_spin, spun_spans
+from unspin.restore.spin_features import DocumentSignals
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CLEAN = (

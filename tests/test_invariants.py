@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from unspin import apply_edits, restore, restore_and_explain
 from unspin.errors import UnspinError
-from unspin.table import bundled_table_path, load_table
+from unspin.models.table import bundled_table_path, load_table
 
 FAST = settings(
     max_examples=150,

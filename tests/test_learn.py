@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from unspin.align import align_texts
-from unspin.corpus import iter_documents
 from unspin.errors import CorpusFormatError, InputNotFoundError
-from unspin.learn import BigramSketch, learn, merge, spin_margin, table_comments
-from unspin.phrases import clean_pair, phrase_entries
-from unspin.table import Entry, load_table, write_table
-from unspin.tokens import norm, tokenize
+from unspin.learn.align import align_texts
+from unspin.learn.learner import BigramSketch, learn, merge, spin_margin, table_comments
+from unspin.learn.phrases import clean_pair, phrase_entries
+from unspin.models.table import Entry, load_table, write_table
+from unspin.text.corpus import iter_documents
+from unspin.text.tokens import norm, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -282,7 +282,7 @@ def test_learn_lm_output_writes_an_adapted_mixture(pile: Path, tmp_path: Path) -
     from typer.testing import CliRunner
 
     from unspin.cli import app
-    from unspin.lm import MixedLanguageModel, load_lm, read_header
+    from unspin.models.lm import MixedLanguageModel, load_lm, read_header
 
     (pile / "d_spun.txt").write_text(spin(STORY_D), encoding="utf-8")  # no partner, spun
     table, model = tmp_path / "t.tsv", tmp_path / "pile-3g.arpa.gz"
@@ -308,7 +308,7 @@ def test_learn_lm_output_options(pile: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from unspin.cli import app
-    from unspin.lm import read_header
+    from unspin.models.lm import read_header
 
     runner = CliRunner()
     model = tmp_path / "m.arpa"
@@ -323,9 +323,9 @@ def test_learn_lm_output_options(pile: Path, tmp_path: Path) -> None:
 
 
 def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_path: Path) -> None:
-    from unspin.detect import HIT_RATE_AT_HALF
-    from unspin.learn import LearnResult, LearnSummary, clean_spin_gate
-    from unspin.table import load_table
+    from unspin.learn.learner import LearnResult, LearnSummary, clean_spin_gate
+    from unspin.models.table import load_table
+    from unspin.restore.detect import HIT_RATE_AT_HALF
 
     texts = [f"Story {k}: the court docket met and the judge left on day {k}." for k in range(25)]
     for k, text in enumerate(texts):
@@ -346,9 +346,14 @@ def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_pat
 def test_a_table_learned_from_a_pile_is_written_with_its_own_settings(
     small_table: Path, tmp_path: Path
 ) -> None:
-    from unspin.detect import HIT_RATE_AT_HALF
-    from unspin.learn import LearnResult, LearnSummary, learned_threshold, write_learned_table
-    from unspin.table import load_table
+    from unspin.learn.learner import (
+        LearnResult,
+        LearnSummary,
+        learned_threshold,
+        write_learned_table,
+    )
+    from unspin.models.table import load_table
+    from unspin.restore.detect import HIT_RATE_AT_HALF
 
     pile = tmp_path / "pile"
     pile.mkdir()
@@ -376,7 +381,7 @@ def test_a_table_learned_from_a_pile_is_written_with_its_own_settings(
 
 
 def test_merged_tables_keep_the_most_cautious_settings(tmp_path: Path) -> None:
-    from unspin.table import load_merged
+    from unspin.models.table import load_merged
 
     def merged_settings(paths: list[Path]) -> tuple[float | None, float | None]:
         table = load_merged(paths)
@@ -425,7 +430,7 @@ def test_editorial_changes_seen_once_are_not_learned(tmp_path: Path) -> None:
 
 
 def test_inflections_of_one_swap_are_pooled_when_generalising() -> None:
-    from unspin.learn import _Stats
+    from unspin.learn.learner import _Stats
 
     stats = _Stats()
     for spun, clean in (
@@ -453,7 +458,7 @@ def test_inflections_of_one_swap_are_pooled_when_generalising() -> None:
 
 
 def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
-    from unspin.learn import _Stats
+    from unspin.learn.learner import _Stats
 
     stats = _Stats()
     for spun, clean in (
@@ -471,7 +476,7 @@ def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
 
 
 def test_heldout_precision_counts_rows_the_held_out_pairs_confirm() -> None:
-    from unspin.learn import heldout_precision
+    from unspin.learn.learner import heldout_precision
 
     def changes(spun: str, clean: str) -> list:
         return align_texts(spun, clean).changes()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from unspin.learn_unpaired import (
+from unspin.learn.unpaired import (
     SOURCE,
     PairFeatures,
     learn_from_pile,
@@ -24,7 +24,7 @@ from unspin.learn_unpaired import (
     pile_stats,
     wanted,
 )
-from unspin.thesaurus import load_thesaurus
+from unspin.models.thesaurus import load_thesaurus
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SWAPS = {
@@ -170,7 +170,7 @@ def test_unspin_learn_on_a_spun_pile_writes_reference_free_rows(tmp_path):
     from typer.testing import CliRunner
 
     from unspin.cli import app
-    from unspin.table import load_table
+    from unspin.models.table import load_table
 
     pile = tmp_path / "pile"
     pile.mkdir()

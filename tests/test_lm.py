@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import MissingDataError, ModelFormatError
-from unspin.lm import LanguageModel, MixedLanguageModel, load_lm, read_header
-from unspin.lm_train import MIX_WEIGHTS, LMSummary, iter_corpus_texts, train_adapted_lm, train_lm
+from unspin.models.lm import LanguageModel, MixedLanguageModel, load_lm, read_header
+from unspin.models.lm_train import (
+    MIX_WEIGHTS,
+    LMSummary,
+    iter_corpus_texts,
+    train_adapted_lm,
+    train_lm,
+)
 
 TEXTS = [
     "The court ruled that the law was valid.",

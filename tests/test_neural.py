@@ -18,7 +18,7 @@ from bench import neural_scorer as neural  # noqa: E402
 from bench.neural_scorer import detokenize  # noqa: E402
 
 from unspin.errors import MissingDataError  # noqa: E402
-from unspin.tokens import lm_sentences  # noqa: E402
+from unspin.text.tokens import lm_sentences  # noqa: E402
 
 DETOKENIZE_CASES = [
     (["the", "court", "ruled", "."], "The court ruled."),
@@ -168,8 +168,8 @@ def test_scores_are_log10_and_stable_across_prefix_reuse(scorer: neural.NeuralSc
 @needs_model
 @pytest.mark.slow
 def test_decoder_restores_with_neural_scorer(scorer: neural.NeuralScorer) -> None:
-    from unspin.candidates import Candidate
-    from unspin.decode import decide
+    from unspin.restore.candidates import Candidate
+    from unspin.restore.decode import decide
 
     words = lm_sentences("The tribunal ruled that the law was valid.")[0]
     court = Candidate(1, 2, ("court",), "court", "thesaurus", "test")

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from unspin.candidates import Candidate
-from unspin.decode import decide
-from unspin.detect import spin_evidence
-from unspin.engine import Scored, get_engine
 from unspin.errors import ModelFormatError
+from unspin.models.decision import FEATURES, load_decision_model, parse_decision_model
 from unspin.options import RestoreOptions
-from unspin.scoring import FEATURES, load_decision_model, parse_decision_model
+from unspin.restore.candidates import Candidate
+from unspin.restore.decode import decide
+from unspin.restore.detect import spin_evidence
+from unspin.restore.engine import Scored, get_engine
 
 
 def test_bundled_model_loads_and_trusts_the_lm() -> None:
@@ -168,7 +168,7 @@ def test_one_phrase_repeated_counts_as_two_hits(small_table: Path) -> None:
 
 
 def _part(bias: float, threshold: float = 0.0):
-    from unspin.scoring import LogisticPart
+    from unspin.models.decision import LogisticPart
 
     return LogisticPart(bias, (1.0,) + (0.0,) * (len(FEATURES) - 1), threshold)
 
@@ -182,7 +182,7 @@ def _features(kind: str) -> list[float]:
 
 
 def test_each_kind_of_candidate_is_decided_by_its_own_part() -> None:
-    from unspin.scoring import DecisionModel
+    from unspin.models.decision import DecisionModel
 
     model = DecisionModel("m", _part(1.0), _part(2.0), reversal=_part(3.0), learned=_part(4.0))
     assert [model.prior(_features(k)) for k in ("table", "thesaurus", "reversal")] == [1, 2, 3]
@@ -197,7 +197,7 @@ def test_each_kind_of_candidate_is_decided_by_its_own_part() -> None:
 
 
 def test_optional_parts_round_trip_and_are_checked() -> None:
-    from unspin.scoring import DecisionModel
+    from unspin.models.decision import DecisionModel
 
     model = DecisionModel("m", _part(1.0), _part(2.0), 0.5, _part(3.0, -1.0), _part(4.0, 0.5))
     assert parse_decision_model(model.to_json(), "x") == model

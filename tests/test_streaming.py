@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from unspin import restore
-from unspin import streaming as st
 from unspin.cli import EXIT_PASSED_THROUGH, app
 from unspin.options import RestoreOptions
 from unspin.pipelines import restore_records as pipelines_restore_records
+from unspin.pipelines import streaming as st
 
 runner = CliRunner()
 SPUN = "The lawsuit was filed in federal court docket in keeping with the rules."

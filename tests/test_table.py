@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import TableFormatError
-from unspin.table import (
+from unspin.models.table import (
     Entry,
     Table,
     bundled_table,
@@ -90,8 +90,8 @@ def test_spin_gate_round_trip_check_and_merge(tmp_path: Path) -> None:
 
 
 def test_table_threshold_reaches_the_decision_model(tmp_path: Path) -> None:
-    from unspin.engine import get_engine
     from unspin.options import RestoreOptions
+    from unspin.restore.engine import get_engine
 
     entry = Entry("court docket", "court", 4, 0, 0.9, 0.3, "pile")
     path = tmp_path / "t.tsv"
@@ -148,8 +148,8 @@ def test_inflected_lookup_reinflects_the_original() -> None:
 
 
 def test_a_table_learned_from_aligned_copies_is_restored_alone(small_table: Path, tmp_path: Path):
-    from unspin.engine import get_engine
     from unspin.options import RestoreOptions
+    from unspin.restore.engine import get_engine
 
     spun = next((Path(__file__).parents[1] / "seeds").glob("004_*.txt")).read_text("utf-8")
     entries = load_table(small_table).entries

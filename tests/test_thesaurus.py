@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import MissingDataError, ModelFormatError
-from unspin.inflect import inflect, inflect_like, inflections_like, lemmas
-from unspin.thesaurus import FORMAT_NAME, FORMAT_VERSION, Thesaurus, load_thesaurus
+from unspin.models.thesaurus import FORMAT_NAME, FORMAT_VERSION, Thesaurus, load_thesaurus
+from unspin.text.inflect import inflect, inflect_like, inflections_like, lemmas
 
 HEADER = f"{FORMAT_NAME}\t{FORMAT_VERSION}\tname=test"
 
@@ -135,7 +135,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_ppdb_links_are_read_with_the_others() -> None:
-    from unspin.thesaurus import PPDB, WORDNET, Thesaurus
+    from unspin.models.thesaurus import PPDB, WORDNET, Thesaurus
 
     th = Thesaurus.from_lines(["#unspin-thesaurus\t1\tname=x", "famous\tnoted|known\tc8"])
     assert th.sources_with_flags("famous") == [("noted", PPDB | WORDNET), ("known", PPDB)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.tokens import sentence_spans, tokenize, transfer_case
+from unspin.text.tokens import sentence_spans, tokenize, transfer_case
 
 
 @given(st.text())

@@ -7,12 +7,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .engine import Edit
+from ._version import __version__
 from .errors import MissingDataError, ModelFormatError, TableFormatError, UnspinError
 from .options import RestoreOptions
-from .restore import Restoration, apply_edits, restore, restore_and_explain, signature
+from .restore.api import Restoration, apply_edits, restore, restore_and_explain, signature
+from .restore.engine import Edit
 
 __all__ = [
     "__version__",

@@ -144,9 +144,9 @@ def _input_size(path: str) -> int | None:
 
 
 def _iter_chunks(path: str, encoding: str, errors: str, quiet: bool) -> Iterator[str]:
-    """The input as the chunks it is restored in (see :mod:`unspin.streaming`), read in
+    """The input as the chunks it is restored in (see :mod:`unspin.pipelines.streaming`), read in
     bounded memory, with a progress bar in MB for inputs of more than one chunk."""
-    from .streaming import CHUNK_CHARS, iter_text_chunks, read_text_pieces
+    from .pipelines.streaming import CHUNK_CHARS, iter_text_chunks, read_text_pieces
 
     handler = _check_encoding(encoding, errors)
     bar = _Progress(_input_size(path), "B", quiet, after=CHUNK_CHARS, desc=_name(path))
@@ -285,7 +285,7 @@ def _errors() -> Iterator[None]:
 
 def _version(value: bool) -> None:
     if value:
-        from .restore import signature
+        from .restore.api import signature
 
         typer.echo(signature())
         raise typer.Exit()
@@ -428,7 +428,7 @@ def _check_files(options: RestoreOptions) -> None:
 def _restore_plain(
     path: str, out: _Output, options: RestoreOptions, encoding: str, errors: str, quiet: bool
 ) -> None:
-    from .restore import restore_and_explain
+    from .restore.api import restore_and_explain
 
     for chunk in _iter_chunks(path, encoding, errors, quiet):
         out.write(restore_and_explain(chunk, options).text.encode(encoding, "surrogateescape"))
@@ -445,7 +445,7 @@ def _restore_jsonl(
     quiet: bool,
 ) -> int:
     """Restore one JSONL input line by line; the number of lines passed through."""
-    from .streaming import restore_jsonl_lines
+    from .pipelines.streaming import restore_jsonl_lines
 
     passed = 0
     bar = _Progress(None, " records", quiet, desc=_name(path))
@@ -492,7 +492,7 @@ def explain(
     Input longer than about 1 MB is explained chunk by chunk as `restore` restores it;
     offsets stay those of the whole input.
     """
-    from .restore import restore_and_explain
+    from .restore.api import restore_and_explain
 
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
     with _errors():
@@ -545,9 +545,8 @@ def _spin(
 ) -> tuple[float, list[dict]]:
     """The spin estimate of one input, read in chunks (mean weighted by chunk length), and
     with ``spans`` the words that look spun (offsets in the whole input)."""
-    from .detect import spun_spans
-    from .pipelines import spin_score
-    from .restore import mask_surrogates
+    from .restore.api import mask_surrogates
+    from .restore.estimate import spin_score, spun_spans
 
     total = weighted = 0.0
     flagged: list[dict] = []
@@ -642,9 +641,9 @@ def learn(
     ] = "auto",
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
-    from . import learn as learning
-    from .learn_unpaired import table_comments as unpaired_comments
-    from .table import load_merged, write_table
+    from .learn import learner as learning
+    from .learn.unpaired import table_comments as unpaired_comments
+    from .models.table import load_merged, write_table
 
     if merge and lm_output:
         raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
@@ -652,7 +651,7 @@ def learn(
         raise _fail(f"--lm-weight must be between 0 and 1 (exclusive), not {lm_weight}", 2)
     if min_count < 1 or (pile_min_count is not None and pile_min_count < 1):
         raise _fail("--min-count and --pile-min-count must be at least 1", 2)
-    from .table import METHODS
+    from .models.table import METHODS
 
     if method is not None and method not in METHODS:
         raise _fail(f"--method must be one of {', '.join(METHODS)}, not {method!r}", 2)
@@ -745,8 +744,8 @@ def train_lm(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Train a Kneser-Ney n-gram language model of clean text (use it with --lm)."""
-    from .lm_train import iter_corpus_texts
-    from .lm_train import train_lm as train
+    from .models.lm_train import iter_corpus_texts
+    from .models.lm_train import train_lm as train
 
     try:
         summary = train(

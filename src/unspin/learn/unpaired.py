@@ -29,7 +29,7 @@ that probability times the share of the word's occurrences that are spins as
 Measured on spinner W (``python -m bench.bench_reffree``): about 55-60% of the rows are
 true pairs; see the benchmark for errors undone.
 
->>> from unspin.learn_unpaired import pair_probability, PairFeatures
+>>> from unspin.learn.unpaired import pair_probability, PairFeatures
 >>> f = PairFeatures(ratio=0.1, fit=1.5, wordnet=1, seen=3.9, together=0.3, gap=0.0, best=1)
 >>> round(pair_probability(f), 2) > 0.5
 True
@@ -45,9 +45,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .table import Entry
-from .thesaurus import PPDB
-from .tokens import lm_token, sentence_spans, tokenize
+from ..models.table import Entry
+from ..models.thesaurus import PPDB
+from ..text.tokens import lm_token, sentence_spans, tokenize
 
 __all__ = [
     "PairFeatures",
@@ -251,7 +251,7 @@ def candidate_pairs(
     """Every (spun phrase, candidate original) pair of the pile, scored.
 
     ``sources_with_flags(phrase, limit)`` gives the thesaurus candidates (the bundled
-    thesaurus's :meth:`~unspin.thesaurus.Thesaurus.sources_with_flags`): its first
+    thesaurus's :meth:`~unspin.models.thesaurus.Thesaurus.sources_with_flags`): its first
     :data:`MAX_CANDIDATES`, and up to :data:`MORE_CANDIDATES` of those seen between the
     same two words as the spun form somewhere in the pile. ``words`` limits the spun
     forms tested (default: see :func:`_spun_forms`); ``has_entry(phrase)`` says whether
@@ -259,8 +259,8 @@ def candidate_pairs(
     """
     from tqdm import tqdm
 
-    from .candidates import is_abbreviation
-    from .learn import _is_inflection
+    from ..restore.candidates import is_abbreviation
+    from ..text.inflect import is_inflection
 
     rng = random.Random(seed)
     priors: dict[str, float] = {}
@@ -293,7 +293,7 @@ def candidate_pairs(
             and o != spun
             and not is_abbreviation(spun, o)
             and not is_abbreviation(o, spun)
-            and not _is_inflection(spun, o)
+            and not is_inflection(spun, o)
             and (rank < MAX_CANDIDATES or stats.shares_context(spun, o))
         ]
         if not cands:
@@ -417,11 +417,11 @@ def learn_unpaired(
     """
     started = time.perf_counter()
     if lm is None:
-        from .lm import load_lm
+        from ..models.lm import load_lm
 
         lm = load_lm()
     if thesaurus is None:
-        from .thesaurus import load_thesaurus
+        from ..models.thesaurus import load_thesaurus
 
         thesaurus = load_thesaurus()
     stats = pile_stats(texts)
@@ -509,7 +509,7 @@ def learn_from_pile(
     """:func:`learn_unpaired` on the documents of ``paths`` (numbered in reading order)
     except ``skip`` (the clean sides of aligned pairs); ``known`` spun phrases and
     ``targets`` originals come from known pairs."""
-    from .corpus import iter_documents
+    from ..text.corpus import iter_documents
 
     skipped = set(skip)
     texts = (d.text for n, d in enumerate(iter_documents(paths, field)) if n not in skipped)

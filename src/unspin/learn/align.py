@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .tokens import OPENERS, Token, norm, sentence_spans, tokenize
+from ..text.tokens import OPENERS, Token, norm, sentence_spans, tokenize
 
 __all__ = [
     "Sentence",

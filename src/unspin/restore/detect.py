@@ -4,7 +4,7 @@ The estimate gates how bold the decoder may be: clean documents get almost no
 edits, heavily spun ones let the language model overrule more words. It is the larger
 of two: the table evidence (words covered by table phrases, the excess of "a" over
 "the"; a learned table brings its own gate) and a small logistic model over signs that
-hold for any spinner (:mod:`unspin.spin_features`: surprising content words, and those a
+hold for any spinner (:mod:`unspin.restore.spin_features`: surprising content words, and those a
 more frequent thesaurus alternative beats in the language model), fitted on real spinner
 output, clean news and Wikipedia by ``python -m bench.bench_detect --fit``.
 """
@@ -15,17 +15,14 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from .scoring import _zipf
+from ..models.decision import _zipf
 from .spin_features import DocumentSignals, SpunWord
 
 __all__ = [
     "SpinEvidence",
     "SpunWord",
     "spin_evidence",
-    "spun_spans",
-    "document_spin",
     "reversal_prior",
     "confirmed",
     "edits_needed",
@@ -143,7 +140,7 @@ def spin_evidence(
     ``table_hits`` is the number of words covered by table phrases that are usually spins;
     their :func:`sure_share` is compared with ``hit_rate_at_half``, the table's own gate
     (default :data:`HIT_RATE_AT_HALF`). ``signals`` (from the language model, see
-    :mod:`unspin.spin_features`) feed the learned detector; the estimate is the larger
+    :mod:`unspin.restore.spin_features`) feed the learned detector; the estimate is the larger
     of the two.
 
     >>> spin_evidence(Counter({"the": 9, "a": 3}), 100, 0.0).spin
@@ -179,36 +176,6 @@ def spin_evidence(
         features,
         spans,
     )
-
-
-def document_spin(text: str, options: Any = None, **overrides: Any) -> SpinEvidence:
-    """The spin evidence of ``text`` under these restore options (see :class:`SpinEvidence`).
-
-    >>> document_spin("The court ruled on Friday.").spin < 0.5
-    True
-    """
-    from .engine import get_engine
-    from .options import resolve_options
-
-    return get_engine(resolve_options(options, **overrides)).spin(text)
-
-
-def spun_spans(text: str, options: Any = None, **overrides: Any) -> list[SpunWord]:
-    """The words of ``text`` that look spun, each with the more frequent word the
-    language model prefers in its place and the strength of that preference (log10).
-    It looks at more words than the spin gate does (:data:`spin_features.SPAN_SURPRISE`);
-    without a language model (``use_lm=False``) there are none.
-
-    >>> [(s.word, s.original) for s in spun_spans("The supervision said it would act.")]
-    [('supervision', 'government')]
-    """
-    from .engine import get_engine
-    from .options import resolve_options
-    from .spin_features import SPAN_ALTERNATIVES, SPAN_SURPRISE, text_signals
-
-    scorer = get_engine(resolve_options(options, **overrides)).scorer
-    signals = text_signals(text, scorer, SPAN_SURPRISE, SPAN_ALTERNATIVES)
-    return list(signals.suspects) if signals else []
 
 
 # A document the gate let through must show its spin in the decisions as well: at least

@@ -6,13 +6,13 @@ famous that"). For each content word the language model finds surprising here, t
 module asks the thesaurus which more frequent words it may stand for, and how much more
 the language model likes the best of them in the same slot. Counted over a document,
 with how many surprising and rare content words it has, these are the features of the
-document spin estimate (:mod:`unspin.detect`).
+document spin estimate (:mod:`unspin.restore.detect`).
 
 Measured on spinner W's tune split, word by word these signs tell a swapped content word
 from a clean one with an AUC of about 0.66: enough to point at the words of a heavily spun
 text (seed 004's "supervision" for "government"), not to call a lightly spun story spun.
 
->>> from unspin.lm import load_lm
+>>> from unspin.models.lm import load_lm
 >>> signals = text_signals("The supervision said the tax would rise.", load_lm())
 >>> [(s.word, s.original) for s in signals.suspects]
 [('supervision', 'government')]
@@ -25,8 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .scoring import _zipf
-from .tokens import Token
+from ..models.decision import _zipf
+from ..text.tokens import Token
 
 __all__ = [
     "SpunWord",
@@ -43,7 +43,7 @@ __all__ = [
 
 #: Only content words whose LM log10 probability here is below this are looked at by the
 #: spin gate (a fifth of them; skipping the rest keeps the gate cheap: it runs on every
-#: document); :func:`unspin.detect.spun_spans` looks further, at SPAN_SURPRISE.
+#: document); :func:`unspin.restore.detect.spun_spans` looks further, at SPAN_SURPRISE.
 SURPRISE = -5.0
 SPAN_SURPRISE = -4.0
 #: Thesaurus alternatives tried per surprising word (best first, more frequent ones only).
@@ -104,7 +104,7 @@ def is_content_word(token: Token, key: str) -> bool:
     """A word that may be a spin: lower-case letters only (no names, numbers, markup),
     three letters or more, and rarer than function words.
 
-    >>> from unspin.tokens import tokenize
+    >>> from unspin.text.tokens import tokenize
     >>> [t.text for t in tokenize("The court said Smith's lawyers erred.")
     ...  if is_content_word(t, t.text.lower())]
     ['court', 'said', 'lawyers', 'erred']
@@ -180,7 +180,7 @@ def document_signals(
     scorer that cannot compare words in context (``use_lm=False``)."""
     if getattr(scorer, "score_span", None) is None:
         return None
-    from .thesaurus import load_thesaurus
+    from ..models.thesaurus import load_thesaurus
 
     thesaurus = load_thesaurus()
 
@@ -197,7 +197,7 @@ def text_signals(
     text: str, scorer: Any, surprise: float = SURPRISE, alternatives: int = ALTERNATIVES
 ) -> DocumentSignals | None:
     """:func:`document_signals` of a text (the engine computes the same on its tokens)."""
-    from .tokens import lm_token, norm, sentence_spans, tokenize
+    from ..text.tokens import lm_token, norm, sentence_spans, tokenize
 
     tokens = tokenize(text)
     keys = [norm(t.text) for t in tokens]

@@ -1,6 +1,6 @@
 """Reverse synonyms: the words a spinner may have replaced by an observed word.
 
-File format (gzipped UTF-8 TSV, built by ``unspin.thesaurus_build``)::
+File format (gzipped UTF-8 TSV, built by ``unspin.models.thesaurus_build``)::
 
     #unspin-thesaurus<TAB>1<TAB>name=moby2+wn30+ppdb1
     # comment lines (attribution, licences)
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ModelFormatError
+from ..errors import ModelFormatError
 
 __all__ = [
     "FORMAT_NAME",
@@ -75,7 +75,7 @@ class Thesaurus:
                 raise ModelFormatError(
                     f"{origin}, line {number}: expected 'term<TAB>cand|cand...<TAB>flags' with "
                     f"one flag digit (1-7) per candidate, got {line[:80]!r}; rebuild the file with "
-                    "python -m unspin.thesaurus_build"
+                    "python -m unspin.models.thesaurus_build"
                 )
             rows[term] = rest
         return cls(rows, name, origin)
@@ -115,7 +115,7 @@ class Thesaurus:
         >>> th.sources_with_flags("annals")
         [('records', 5)]
         """
-        from .inflect import lemmas, tags_of
+        from ..text.inflect import lemmas, tags_of
 
         low = word.lower()
         plan: list[tuple[str, tuple[str, ...]]] = [(low, ())]
@@ -141,7 +141,7 @@ def _inflected_entry(
     entry: list[tuple[str, int]], tags: tuple[str, ...]
 ) -> Iterator[tuple[str, int]]:
     """An entry's candidates inflected by each tag (as stored when there are no tags)."""
-    from .inflect import inflect
+    from ..text.inflect import inflect
 
     for cand, flags in entry:
         for form in [inflect(cand, t, strict=True) for t in tags] if tags else [cand]:
@@ -176,7 +176,7 @@ def _check_header(line: str, origin: str) -> str:
     if parts[1] != FORMAT_VERSION:
         raise ModelFormatError(
             f"{origin}, line 1: thesaurus format version {parts[1]!r}, this unspin reads "
-            f"version {FORMAT_VERSION}; rebuild it with python -m unspin.thesaurus_build"
+            f"version {FORMAT_VERSION}; rebuild it with python -m unspin.models.thesaurus_build"
         )
     return parts[2][len("name=") :]
 
@@ -200,12 +200,12 @@ def load_thesaurus(path: str | Path | None = None) -> Thesaurus:
     'moby2+wn30+ppdb1'
     """
     if path is None:
-        from .resources import data_path
+        from ..resources import data_path
 
         path = data_path(BUNDLED_NAME)
     path = Path(path)
     if not path.exists():
-        from .errors import MissingDataError
+        from ..errors import MissingDataError
 
         raise MissingDataError(f"thesaurus file {str(path)!r} does not exist")
     opener = gzip.open if path.suffix == ".gz" else open

@@ -20,7 +20,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 
-from .tokens import norm, tokenize
+from ..text.tokens import norm, tokenize
 
 __all__ = ["STOPWORDS", "shingles", "NearDupIndex", "candidate_pairs"]
 

@@ -13,14 +13,14 @@ spun phrase was seen unchanged in clean text, ``p_restore`` the probability
 that an occurrence of ``spun`` is a spin of ``original``, and ``p_channel``
 P(spun | original), the spinner's channel probability. ``spin_gate`` (written by
 ``unspin learn`` from a pile) is the share of a document's words covered by the
-table's usual spins at which the document counts as spun (see :mod:`unspin.detect`):
+table's usual spins at which the document counts as spun (see :mod:`unspin.restore.detect`):
 a big learned table also covers clean text more. ``threshold`` replaces the decision
 model's threshold for table candidates (a table learned from real pairs earns more trust
 than the bundled one). ``method`` says how the table was learned: ``aligned`` (spun
 copies aligned with their originals), ``reference-free`` (from spun text alone), ``mixed``
 (both, or tables of different methods merged) or ``bundled``; ``docs`` is the size of the
 pile it was learned from and ``precision`` the share of its rows estimated right on a
-held-out part of that pile (see :mod:`unspin.learn`).
+held-out part of that pile (see :mod:`unspin.learn.learner`).
 
 >>> t = Table.from_entries([Entry("court docket", "court", 12, 0, 0.92, 0.3, "pairs")])
 >>> [e.original for e in t.lookup(("court", "docket"))]
@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputNotFoundError, TableFormatError
-from .tokens import norm, tokenize
+from ..errors import InputNotFoundError, TableFormatError
+from ..text.tokens import norm, tokenize
 
 __all__ = [
     "FORMAT_NAME",
@@ -148,7 +148,7 @@ class Table:
         word in another form of its lemma ("utilized" for a row learned as "utilizing").
         Keys the table holds as written are left out. Built once, on first use."""
         if self._variants is None:
-            from .inflect import forms_of
+            from ..text.inflect import forms_of
 
             variants: dict[tuple[str, ...], list[Entry]] = {}
             for key, entries in self.index.items():
@@ -176,14 +176,14 @@ class Table:
 
     def lookup_inflected(self, key: tuple[str, ...]) -> list[tuple[Entry, str]]:
         """Entries for another inflection of ``key``, each with its original re-inflected to
-        match (:func:`unspin.inflect.reinflect`), best first; [] when the key is in the table
+        match (:func:`unspin.text.inflect.reinflect`), best first; [] when the key is in the table
         as written or no original can be put in its form.
 
         >>> t = Table.from_entries([Entry("utilizing", "using", 3, 0, 0.9, 0.3, "pile")])
         >>> [(e.spun, text) for e, text in t.lookup_inflected(("utilized",))]
         [('utilizing', 'used')]
         """
-        from .inflect import reinflect
+        from ..text.inflect import reinflect
 
         out = []
         observed = " ".join(key)
@@ -387,7 +387,7 @@ def load_merged(paths: Sequence[str | Path]) -> Table:
 
 def bundled_table_path() -> Path:
     """Where the bundled table lives: inside the wheel, or data/ in a source checkout."""
-    from .resources import data_path
+    from ..resources import data_path
 
     return data_path("synonym_pairs.tsv")
 

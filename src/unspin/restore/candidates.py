@@ -6,8 +6,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .table import Table
-from .tokens import Token, norm, phrase_key_words
+from ..models.table import Table
+from ..text.tokens import Token, norm, phrase_key_words
 
 __all__ = [
     "Candidate",

@@ -1,14 +1,14 @@
 """Train an n-gram language model (interpolated modified Kneser-Ney) into an ARPA file.
 
-Tokenization is :func:`unspin.tokens.lm_sentences`, the same function the query side
+Tokenization is :func:`unspin.text.tokens.lm_sentences`, the same function the query side
 uses. Counting runs on numpy arrays, so the bundled model (15.5M words of Wikipedia)
 builds in a few minutes on two cores::
 
-    python -m unspin.lm_train /work/shared/corpus/wikipedia_en.jsonl.gz \\
+    python -m unspin.models.lm_train /work/shared/corpus/wikipedia_en.jsonl.gz \\
         --output data/lm/wiki-3g.arpa.gz
 
 The ARPA file starts with ``#`` comment lines (kenlm skips them) that carry the
-format name and the model's signature; :mod:`unspin.lm` checks them on load.
+format name and the model's signature; :mod:`unspin.models.lm` checks them on load.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "tiny.arpa"
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .tokens import lm_sentences
+from ..text.tokens import lm_sentences
 
 __all__ = [
     "LMSummary",
@@ -74,7 +74,7 @@ def iter_corpus_texts(
     paths: Iterable[str | Path] | str | Path, field: str = "text"
 ) -> Iterator[str]:
     """Yield the texts of .txt files, folders, and .jsonl / .jsonl.gz files
-    (read by :func:`unspin.corpus.iter_documents`).
+    (read by :func:`unspin.text.corpus.iter_documents`).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
@@ -82,7 +82,7 @@ def iter_corpus_texts(
     >>> list(iter_corpus_texts([p]))
     ['One.', 'Two.']
     """
-    from .corpus import iter_documents
+    from ..text.corpus import iter_documents
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -427,7 +427,7 @@ def train_adapted_lm(
     """Train a model of ``texts`` to be mixed with a general model, into an ARPA file.
 
     The header says ``mix-with`` (``bundled`` or the general model's path, relative
-    to ``output``'s folder) and ``weight``, so :func:`unspin.lm.load_lm` returns the
+    to ``output``'s folder) and ``weight``, so :func:`unspin.models.lm.load_lm` returns the
     mixture. Without ``weight``, every tenth text is held out, a model of the rest
     is mixed with each of :data:`MIX_WEIGHTS`, and the weight with the lowest
     held-out perplexity wins (:data:`DEFAULT_MIX_WEIGHT` when there is too little
@@ -474,9 +474,9 @@ def train_adapted_lm(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m unspin.lm_train CORPUS... --output FILE``."""
+    """Command line: ``python -m unspin.models.lm_train CORPUS... --output FILE``."""
     parser = argparse.ArgumentParser(
-        prog="python -m unspin.lm_train", description=__doc__.split("\n")[0]
+        prog="python -m unspin.models.lm_train", description=__doc__.split("\n")[0]
     )
     parser.add_argument("corpus", nargs="+", help=".txt files or folders, .jsonl(.gz) files")
     parser.add_argument("--output", "-o", required=True, help="ARPA file (.arpa or .arpa.gz)")

@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import CorpusFormatError
-from .table import Entry, merge_entries
+from ..errors import CorpusFormatError
+from ..models.table import Entry, merge_entries
 
 __all__ = ["clean_pair", "read_phrases", "phrase_entries"]
 

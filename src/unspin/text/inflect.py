@@ -19,6 +19,7 @@ __all__ = [
     "lemma_key",
     "reinflect",
     "forms_of",
+    "is_inflection",
 ]
 
 # Penn tags that are the lemma itself: nothing to inflect.
@@ -236,3 +237,24 @@ def forms_of(word: str) -> tuple[str, ...]:
             if form != low and form not in out:
                 out.append(form)
     return tuple(out)
+
+
+_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "er", "est", "ly")
+
+
+def is_inflection(spun: str, original: str) -> bool:
+    """True for a change of inflection only (version noise: "argued" / "argues").
+
+    >>> is_inflection("argued", "argues"), is_inflection("argued", "said")
+    (True, False)
+    """
+    if " " in spun or " " in original:
+        return False
+    a, b = spun.lower(), original.lower()
+    stem = 0
+    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
+        stem += 1
+    if stem < 3:
+        return False
+    rest = {a[stem:], b[stem:]}
+    return all(r in _SUFFIXES or r[1:] in _SUFFIXES for r in rest)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ModelFormatError
+from ..errors import ModelFormatError
 
 __all__ = ["FEATURES", "DecisionModel", "load_decision_model", "candidate_features"]
 
@@ -238,7 +238,7 @@ def parse_decision_model(text: str, origin: str) -> DecisionModel:
 def load_decision_model(path: Path | None = None) -> DecisionModel:
     """The decision model (None: the bundled ``decision.json``), loaded once."""
     if path is None:
-        from .resources import data_path
+        from ..resources import data_path
 
         try:
             path = data_path("decision.json")

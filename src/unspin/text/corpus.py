@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from .errors import CorpusFormatError, InputNotFoundError
+from ..errors import CorpusFormatError, InputNotFoundError
 
 __all__ = ["Document", "iter_documents", "iter_pairs", "iter_jsonl"]
 

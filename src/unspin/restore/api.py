@@ -7,8 +7,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from ..options import RestoreOptions, resolve_options
 from .engine import Edit, Engine, get_engine
-from .options import RestoreOptions, resolve_options
 
 __all__ = ["Edit", "Restoration", "restore", "restore_and_explain", "apply_edits", "signature"]
 

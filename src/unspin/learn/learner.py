@@ -35,12 +35,21 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..models.table import (
+    Entry,
+    Table,
+    load_merged,
+    load_table,
+    merge_entries,
+    phrase_key,
+    write_table,
+)
+from ..text.corpus import Document, iter_documents, iter_pairs
+from ..text.inflect import is_inflection
+from ..text.tokens import norm, tokenize
 from .align import Alignment, Change, Prepared, Substitution, align, prepare, word_blocks
-from .corpus import Document, iter_documents, iter_pairs
 from .neardup import NearDupIndex
 from .phrases import phrase_entries
-from .table import Entry, Table, load_merged, load_table, merge_entries, phrase_key, write_table
-from .tokens import norm, tokenize
 
 __all__ = [
     "LearnSummary",
@@ -80,7 +89,6 @@ MIN_STEADY = 0.5
 # stood alone (this steady, no split needed) in a sentence pair at least this similar.
 CLEAR_STEADY = 0.99
 CLEAR_SIMILARITY = 0.7
-_INFLECTIONS = ("", "s", "es", "d", "ed", "ing", "er", "est", "ly")
 
 
 @dataclass(frozen=True)
@@ -153,10 +161,10 @@ def _zipf(words: Iterable[str], cache: dict[str, float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def _load_lm():  # -> unspin.lm.LanguageModel | None
+def _load_lm():  # -> unspin.models.lm.LanguageModel | None
     """The language model if one is importable and installed, else None."""
     try:
-        from .lm import load_lm
+        from ..models.lm import load_lm
 
         return load_lm()
     except Exception:  # noqa: BLE001 - optional evidence: any failure means "no LM"
@@ -219,7 +227,7 @@ def spin_margin(alignment: Alignment, lm=None, bigrams: BigramSketch | None = No
     difference in mean Zipf word frequency (spinners tend to pick rarer words), and,
     with a language model, the per-block log10 fluency gain of the clean sentence.
 
-    >>> from unspin.align import align_texts
+    >>> from unspin.learn.align import align_texts
     >>> a = align_texts("The attorneys advised a federal choose yesterday.",
     ...                 "The lawyers told a federal judge yesterday.")
     >>> spin_margin(a) > 0, spin_margin(a.swapped()) < 0
@@ -243,7 +251,7 @@ def spin_margin(alignment: Alignment, lm=None, bigrams: BigramSketch | None = No
                 d += 0.25 * max(-2.0, min(2.0, _zipf(cw, _ZIPF_CACHE) - _zipf(sw, _ZIPF_CACHE)))
             diffs.append(d)
         if lm is not None and blocks:
-            from .tokens import lm_token
+            from ..text.tokens import lm_token
 
             fluency += lm.score([lm_token(t) for t in c.tokens]) - lm.score(
                 [lm_token(t) for t in s.tokens]
@@ -359,7 +367,7 @@ def orient_pairs(
 def spin_density(alignment: Alignment) -> float:
     """Small word swaps per word of the aligned sentences (a 30% spinner gives ~0.2).
 
-    >>> from unspin.align import align_texts
+    >>> from unspin.learn.align import align_texts
     >>> a = align_texts("The attorneys met a choose.", "The lawyers met a judge.")
     >>> round(spin_density(a), 2)
     0.4
@@ -387,7 +395,7 @@ def consistency(alignment: Alignment, votes: Counter[tuple[str, str]]) -> float:
     Spinners are consistent: a swap seen as "said" -> "stated" in clear pairs is
     evidence for the same direction in an unclear one.
 
-    >>> from unspin.align import align_texts
+    >>> from unspin.learn.align import align_texts
     >>> a = align_texts("He stated it was late today.", "He said it was late today.")
     >>> consistency(a, Counter({("stated", "said"): 9})) > 0
     True
@@ -409,20 +417,6 @@ def _min_sentences(a: Prepared, b: Prepared) -> int:
 # ---------------------------------------------------------------- statistics
 
 
-def _is_inflection(spun: str, original: str) -> bool:
-    """True for a change of inflection only (version noise: "argued" / "argues")."""
-    if " " in spun or " " in original:
-        return False
-    a, b = spun.lower(), original.lower()
-    stem = 0
-    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
-        stem += 1
-    if stem < 3:
-        return False
-    rest = {a[stem:], b[stem:]}
-    return all(r in _INFLECTIONS or r[1:] in _INFLECTIONS for r in rest)
-
-
 _AUXILIARIES = frozenset(
     ["is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "having"]
     + ["will", "would", "shall", "should", "can", "could", "may", "might", "must"]
@@ -432,7 +426,7 @@ _AUXILIARIES = frozenset(
 
 def _same_lemma(spun: str, original: str) -> bool:
     """Two forms of one word ("sought" / "seeks"): a change of tense, not a swap."""
-    from .inflect import lemmas
+    from ..text.inflect import lemmas
 
     if " " in spun or " " in original or spun == original.lower():
         return False
@@ -526,7 +520,7 @@ class _Stats:
         spinner W, TUNE, 44.0% of errors undone instead of 43.5%, 1,211 rows instead of
         1,012, 0.961 of them right instead of 0.964: within noise, so the cautious rule.)
         """
-        from .inflect import lemma_key, lemmas
+        from ..text.inflect import lemma_key, lemmas
 
         def groups(pair: tuple[str, str]) -> set[tuple]:
             """The lemma pairs this pair is a form of ("used" is a verb and an adjective)."""
@@ -539,7 +533,7 @@ class _Stats:
         usable = {
             pair: n
             for pair, n in self.counts.items()
-            if n > self.rewrites[pair] and not _is_inflection(*pair) and not _same_lemma(*pair)
+            if n > self.rewrites[pair] and not is_inflection(*pair) and not _same_lemma(*pair)
         }
         # seen once, a change of tense is an editor's (several sightings: a spinner's)
         usable = {p: n for p, n in usable.items() if n > 1 or not _tense_rewrite(*p)}
@@ -722,7 +716,7 @@ def learn(
     phrase lists (spun, original[, count]). Pairs need ``min_count`` sightings;
     ``pile_min_count``, when given, replaces it for the pile's pairs (1 for a small pile of
     known spun/clean copies, where every substitution is real). ``reference_free``
-    (auto|on|off): also learn from the pile's own statistics (:mod:`unspin.learn_unpaired`).
+    (auto|on|off): also learn from the pile's own statistics (:mod:`unspin.learn.unpaired`).
 
     >>> import tempfile, pathlib, json
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pairs.jsonl"
@@ -749,7 +743,7 @@ def learn(
         pile_min_count=pile_min_count,
         started=started,
     )
-    from . import learn_unpaired as unpaired
+    from . import unpaired
 
     if not (paths and unpaired.wanted(reference_free, documents, result.summary.partnered)):
         return result
@@ -782,7 +776,7 @@ def learn_from_chosen(
 ) -> LearnResult:
     """The second half of :func:`learn`: count the swaps of the pile pairs ``chosen``
     (:func:`_choose_pairs`, in its order) among ``documents`` and of the given ``pairs``,
-    and turn them into entries. :mod:`unspin.distributed` finds ``chosen`` on a cluster.
+    and turn them into entries. :mod:`unspin.learn.distributed` finds ``chosen`` on a cluster.
     """
     started = time.perf_counter() if started is None else started
     partnered = found = 0
@@ -839,10 +833,10 @@ def learn_from_chosen(
 
 def merge(paths: Sequence[Path]) -> list[Entry]:
     """Merge table files: identical pairs have their counts summed
-    (:func:`unspin.table.load_merged`).
+    (:func:`unspin.models.table.load_merged`).
 
     >>> import tempfile, pathlib
-    >>> from unspin.table import write_table
+    >>> from unspin.models.table import write_table
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> e = Entry("court docket", "court", 3, 0, 0.9, 0.2, "pile")
     >>> _ = write_table([e], d / "a.tsv", "a"); _ = write_table([e], d / "b.tsv", "b")
@@ -926,7 +920,7 @@ def learned_threshold(method: str | None) -> float:
     >>> learned_threshold("aligned") == learned_threshold(None)
     True
     """
-    from .scoring import load_decision_model
+    from ..models.decision import load_decision_model
 
     model = load_decision_model()
     base = model.learned.threshold if model.learned is not None else LEARNED_TABLE_THRESHOLD
@@ -942,7 +936,7 @@ def clean_spin_gate(
     progress: bool = False,
 ) -> float | None:
     """The spin gate for ``table``, learned from a pile: twice the table-hit share
-    (:func:`unspin.detect.sure_share`) that 95% of the pile's clean documents (the clean
+    (:func:`unspin.restore.detect.sure_share`) that 95% of the pile's clean documents (the clean
     sides of its pairs) stay under, and at least the engine's default. None when the pile
     has fewer than 20 such documents.
 
@@ -950,9 +944,9 @@ def clean_spin_gate(
     more table hits than with the bundled table; without its own gate, more clean
     documents would be taken for spun (and then get wrong changes).
     """
-    from .detect import HIT_RATE_AT_HALF
-    from .engine import engine_for
-    from .options import RestoreOptions
+    from ..options import RestoreOptions
+    from ..restore.detect import HIT_RATE_AT_HALF
+    from ..restore.engine import engine_for
 
     if len(result.clean_documents) < MIN_GATE_DOCUMENTS:
         return None
@@ -1036,8 +1030,8 @@ def pile_clean_texts(
     Identical texts are yielded once. ``counts`` (if given) receives ``pairs``,
     ``kept`` and ``spun`` document counts.
     """
-    from .engine import get_engine
-    from .options import RestoreOptions
+    from ..options import RestoreOptions
+    from ..restore.engine import get_engine
 
     counts = Counter() if counts is None else counts
     options = RestoreOptions(tables=(table,), thorough=False)
@@ -1089,14 +1083,14 @@ def adapt_lm(
     """Train a language model of the pile's clean text, to be mixed with the bundled one.
 
     The texts are those of :func:`pile_clean_texts`; the model (ARPA, gzip when
-    ``output`` ends in .gz) records in its header that :func:`unspin.lm.load_lm`
+    ``output`` ends in .gz) records in its header that :func:`unspin.models.lm.load_lm`
     must mix it with the bundled model, and with which ``weight`` (default: the one
-    of :data:`unspin.lm_train.MIX_WEIGHTS` with the lowest held-out perplexity).
+    of :data:`unspin.models.lm_train.MIX_WEIGHTS` with the lowest held-out perplexity).
     Use it with ``RestoreOptions(lm=output)`` or ``unspin restore --lm``.
 
     Raises ValueError when the pile has no clean text or ``weight`` is not in (0, 1).
     """
-    from .lm_train import train_adapted_lm
+    from ..models.lm_train import train_adapted_lm
 
     counts: Counter[str] = Counter()
     texts = list(

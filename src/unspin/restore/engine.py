@@ -9,15 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .articles import agreement_change, article_disagreement
+from ..models.decision import DecisionModel, _zipf, candidate_features, load_decision_model
+from ..models.table import Table, bundled_table, load_merged
+from ..options import RestoreOptions
+from ..text.articles import agreement_change, article_disagreement
+from ..text.tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 from .candidates import Candidate, reversal_candidates, table_candidates, thesaurus_candidates
 from .decode import Scorer, decide
 from .detect import SpinEvidence, confirmed, reversal_prior, spin_evidence, word_counts
-from .options import RestoreOptions
-from .scoring import DecisionModel, _zipf, candidate_features, load_decision_model
 from .spin_features import document_signals
-from .table import Table, bundled_table, load_merged
-from .tokens import OPENERS, Token, lm_token, norm, sentence_spans, tokenize, transfer_case
 
 __all__ = ["Edit", "Engine", "get_engine", "engine_for"]
 
@@ -56,10 +56,10 @@ def _load_tables(paths: tuple[Path, ...]) -> Table:
 
 def _load_scorer(options: RestoreOptions) -> Scorer:
     if not options.use_lm:
-        from .unigram import UnigramScorer
+        from ..models.unigram import UnigramScorer
 
         return UnigramScorer()
-    from .lm import load_lm
+    from ..models.lm import load_lm
 
     return load_lm(options.lm)
 
@@ -166,7 +166,7 @@ class Engine:
     @property
     def signature(self) -> str:
         """Reproducibility signature: versions of package, table and model."""
-        from . import __version__
+        from .._version import __version__
 
         extra = "".join(f"|{k}:{v}" for k, v in sorted(self.options.signature_parts().items()))
         return (
@@ -283,7 +283,7 @@ class Engine:
                     per_phrase[phrase] += 1
                     hits += c.j - c.i
         # The language model's view of every sentence (reused below) and the signs of
-        # spinning it gives with the thesaurus (unspin.spin_features).
+        # spinning it gives with the thesaurus (unspin.restore.spin_features).
         sent_logprobs = [self.scorer.token_logprobs(lm_words[a:b]) for a, b in spans]
         signals = document_signals(tokens, keys, lm_words, spans, sent_logprobs, self.scorer)
         evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate, signals)
@@ -415,7 +415,7 @@ class Engine:
                 tokens, keys, text, lambda o, t: reversal_prior(counts, o, t)
             )
         if opts.thesaurus:
-            from .thesaurus import load_thesaurus
+            from ..models.thesaurus import load_thesaurus
 
             thesaurus = load_thesaurus()
             positions = [

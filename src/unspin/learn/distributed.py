@@ -1,12 +1,13 @@
 """``unspin learn`` on a Dask cluster: the same table as one process, from a bigger pile.
 
-:func:`unspin.learn.learn` reads the pile twice and does four things; here each maps
-over partitions of the pile and reduces, calling :mod:`unspin.learn`'s own functions:
+:func:`unspin.learn.learner.learn` reads the pile twice and does four things; here each maps
+over partitions of the pile and reduces, calling :mod:`unspin.learn.learner`'s own functions:
 
 1. **Index** (map over chunks of the pile, every document; a chunk is a group of files,
    or byte ranges of a big plain ``.jsonl`` file, in reading order): tokens
-   (:func:`~unspin.learn.document_keys`), the chunk's :class:`~unspin.learn.BigramSketch`
-   and each document's MinHash signature (:class:`~unspin.neardup.NearDupIndex`), cut into
+   (:func:`~unspin.learn.learner.document_keys`), the chunk's
+   :class:`~unspin.learn.learner.BigramSketch` and each document's MinHash signature
+   (:class:`~unspin.learn.neardup.NearDupIndex`), cut into
    the LSH bands the one-process index uses. *Reduce*: the sketches' counts are summed
    (sent as sparse slot counts); band keys are shuffled into buckets by a stable hash,
    and each bucket task pairs the documents that share a band key. Two documents are
@@ -14,29 +15,29 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn`'s own funct
    so the union is the one-process candidate set.
 2. **Verify** (map over groups of candidate pairs, in sorted order): each chunk sends
    each group the texts it needs; the group task prepares and aligns its pairs
-   (:func:`~unspin.learn.verify_pair`, with the summed sketch and the worker's LM). A
+   (:func:`~unspin.learn.learner.verify_pair`, with the summed sketch and the worker's LM). A
    document in several groups is prepared once per group (prepared documents only align
    within one process: their codes come from the process's token vocabulary).
-   *Reduce*: :func:`~unspin.learn._direction_votes` per group, summed (a sum of counts).
-3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.orient_pairs`.
-   *Reduce* on the client: :func:`~unspin.learn._choose_pairs` on the edges' numbers
+   *Reduce*: :func:`~unspin.learn.learner._direction_votes` per group, summed (a sum of counts).
+3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.learner.orient_pairs`.
+   *Reduce* on the client: :func:`~unspin.learn.learner._choose_pairs` on the edges' numbers
    (no texts), then only the chosen edges' alignments are fetched.
-4. **Count**: :func:`~unspin.learn.learn_from_chosen` on the client, as in one process.
+4. **Count**: :func:`~unspin.learn.learner.learn_from_chosen` on the client, as in one process.
 
 Documents are numbered in reading order (chunk offsets come from the chunks' counts),
 groups are contiguous slices of the sorted candidates and results are put back in that
 order, so every step sees what it sees in one process: the table is byte-identical. The
 client holds the candidate pairs (numbers), the edges' numbers and the chosen pairs'
-alignments (the counting step, as :func:`~unspin.learn.learn` does); every step whose
+alignments (the counting step, as :func:`~unspin.learn.learner.learn` does); every step whose
 cost grows with the pile (reading, shingling, MinHash, bigrams, alignment) runs on the
 workers. Workers read the files themselves: the paths must be valid on every worker
 (a shared file system), and workers need unspin installed.
 
-Run it with ``python -m unspin.distributed PATHS -o table.tsv --scheduler
+Run it with ``python -m unspin.learn.distributed PATHS -o table.tsv --scheduler
 tcp://host:8786`` (no ``--scheduler``: a local cluster), or from Python::
 
     from dask.distributed import Client
-    from unspin.distributed import learn_distributed
+    from unspin.learn.distributed import learn_distributed
     result = learn_distributed(["pile/"], Client("tcp://host:8786"))
 """
 
@@ -56,10 +57,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from ..errors import CorpusFormatError
+from ..text.corpus import _expand, iter_documents
 from .align import prepare
-from .corpus import _expand, iter_documents
-from .errors import CorpusFormatError
-from .learn import (
+from .learner import (
     FULL_PILE,
     BigramSketch,
     LearnResult,
@@ -92,7 +93,7 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 def _jsonl_range(path: str, start: int, end: int, field: str) -> Iterator[str]:
     """The texts of the JSONL lines of ``path`` that start in bytes ``[start, end)``:
-    over consecutive ranges, the documents :func:`unspin.corpus.iter_documents` reads
+    over consecutive ranges, the documents :func:`unspin.text.corpus.iter_documents` reads
     (lines split at LF, CR LF and CR, as Python's text mode does; blank lines skipped).
 
     >>> import tempfile, pathlib
@@ -178,7 +179,7 @@ def _signer() -> NearDupIndex:
 def _index_chunk(pieces: Sequence[Piece], field: str, buckets: int) -> tuple:
     """Step 1 on one chunk: (documents, sparse bigram counts, band keys per bucket).
 
-    The band keys are those :class:`~unspin.neardup.NearDupIndex`'s LSH files documents
+    The band keys are those :class:`~unspin.learn.neardup.NearDupIndex`'s LSH files documents
     under (datasketch's own ranges and byte keys; a test compares the candidate pairs
     with the one-process index's).
     """
@@ -253,7 +254,7 @@ def _verify_group(pairs: Sequence[Pair], sketch: BigramSketch, *texts: dict[int,
     """Step 2 on one group of candidate pairs: ``(a, b, alignment, margin)`` per verified pair.
 
     Documents are prepared here, not where they are read: a prepared document's sentence
-    codes come from its process's token vocabulary (:mod:`unspin.align`), so only
+    codes come from its process's token vocabulary (:mod:`unspin.learn.align`), so only
     documents prepared in one process can be aligned with each other.
     """
     known: dict[int, str] = {}
@@ -280,8 +281,8 @@ def _pick_edges(edges: Sequence[_Edge], wanted: frozenset[Pair]) -> list[_Edge]:
 def cache_report() -> dict[str, Any]:
     """What this process has loaded: its pid and the cache statistics of the engine,
     table and language-model loaders (run it on workers with ``client.run``)."""
-    from .engine import _load_tables, get_engine
-    from .lm import _load
+    from ..models.lm import _load
+    from ..restore.engine import _load_tables, get_engine
 
     return {
         "pid": os.getpid(),
@@ -354,7 +355,7 @@ def learn_distributed(
     partitions: int | None = None,
     group_size: int = GROUP_SIZE,
 ) -> LearnResult:
-    """:func:`unspin.learn.learn` with the pile's work on the workers of a Dask
+    """:func:`unspin.learn.learner.learn` with the pile's work on the workers of a Dask
     ``client`` (``dask.distributed.Client``); the same result, entry for entry.
 
     ``partitions``: file chunks to read in parallel (default: twice the cluster's
@@ -434,11 +435,13 @@ def _chunk_finder(offsets: Sequence[int]):  # -> Callable[[int], int]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m unspin.distributed PATHS -o table.tsv [--scheduler tcp://host:8786]``:
+    """``python -m unspin.learn.distributed PATHS -o table.tsv [--scheduler tcp://host:8786]``:
     what ``unspin learn`` writes, learned on a Dask cluster."""
-    from .learn import table_comments, write_learned_table
+    from .learner import table_comments, write_learned_table
 
-    parser = argparse.ArgumentParser(prog="python -m unspin.distributed", description=main.__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m unspin.learn.distributed", description=main.__doc__
+    )
     parser.add_argument("paths", nargs="+", type=Path, help="pile: .txt, folders, .jsonl(.gz)")
     parser.add_argument("-o", "--output", type=Path, default=Path("table.tsv"))
     parser.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
@@ -455,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from dask.distributed import Client, LocalCluster
 
-    from .errors import UnspinError
+    from ..errors import UnspinError
 
     try:
         with ExitStack() as stack:

@@ -23,9 +23,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Literal, NamedTuple
 
-from .errors import RecordError, UnspinError
-from .options import RestoreOptions, resolve_options
-from .restore import restore_and_explain, spin_and_explain
+from ..errors import RecordError, UnspinError
+from ..options import RestoreOptions, resolve_options
+from ..restore.api import restore_and_explain, spin_and_explain
 
 __all__ = [
     "CHUNK_CHARS",
