@@ -84,7 +84,7 @@ def _blocks(sw: list[str], cw: list[str]) -> list[tuple[int, int, int, int]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Print the ceiling as JSON."""
-    import unspin.restore.proposals as proposals
+    from unspin.restore import proposals
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out-of-sample", action="store_true")
