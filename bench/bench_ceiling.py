@@ -84,7 +84,7 @@ def _blocks(sw: list[str], cw: list[str]) -> list[tuple[int, int, int, int]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Print the ceiling as JSON."""
-    import unspin.restore.engine as engine_module
+    from unspin.restore import proposals
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out-of-sample", action="store_true")
@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.thesaurus_limit:
-        engine_module._THESAURUS_LIMIT = args.thesaurus_limit
+        proposals._THESAURUS_LIMIT = args.thesaurus_limit
     if args.any_word:
-        engine_module._SURPRISE = float("inf")
+        proposals._SURPRISE = float("inf")
     tables: tuple[Path, ...] = ()
     if args.out_of_sample:
         table = bundled_table()
