@@ -1,4 +1,7 @@
-"""Command-line interface. Flags become a RestoreOptions in one place; the work is the API's."""
+"""Command-line interface: flags become options and library calls; messages and exit codes
+live here, the work does not. Flags become a RestoreOptions in :func:`make_options`;
+``restore``, ``explain`` and ``score`` call :mod:`unspin.pipelines.files`, ``learn`` calls
+:mod:`unspin.learn.table_file`, ``train-lm`` :mod:`unspin.models.lm_train`."""
 
 from __future__ import annotations
 
