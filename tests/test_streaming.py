@@ -275,16 +275,16 @@ class _Terminal(io.StringIO):
 def test_progress_on_a_terminal_unless_quiet(
     quiet: bool, shown: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from unspin import cli
+    from unspin.pipelines.files import TerminalProgress
 
     err = _Terminal()
     monkeypatch.setattr(sys, "stderr", err)
-    bar = cli._Progress(None, " records", quiet, desc="input")
+    bar = TerminalProgress(None, " records", quiet, desc="input")
     for _ in range(3):
         bar.update()
     bar.close()
     assert ("input: " in err.getvalue() and "records" in err.getvalue()) is shown
-    small = cli._Progress(100, "B", quiet, after=1_000)  # input within one chunk: no bar
+    small = TerminalProgress(100, "B", quiet, after=1_000)  # input within one chunk: no bar
     small.update(100)
     small.close()
     assert "100B" not in err.getvalue()

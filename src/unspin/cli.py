@@ -1,23 +1,26 @@
-"""Command-line interface. Flags become a RestoreOptions in one place; the work is the API's."""
+"""Command-line interface: flags become options and library calls; messages and exit codes
+live here, the work does not. Flags become a RestoreOptions in :func:`make_options`;
+``restore``, ``explain`` and ``score`` call :mod:`unspin.pipelines.files`, ``learn`` calls
+:mod:`unspin.learn.table_file`, ``train-lm`` :mod:`unspin.models.lm_train`."""
 
 from __future__ import annotations
 
-import codecs
 import functools
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .errors import UnspinError
+from .errors import InputDecodeError, OptionError, UnspinError
 from .options import RestoreOptions
+
+if TYPE_CHECKING:
+    from .pipelines.files import AtomicOutput
 
 app = typer.Typer(
     help="Restore spun text: undo article spinners' synonym swaps and tortured phrases.",
@@ -71,7 +74,6 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 
 #: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
 EXIT_PASSED_THROUGH = 3
-_DECODE_ERRORS = {"strict": "strict", "replace": "replace", "keep": "surrogateescape"}
 
 
 def make_options(
@@ -100,139 +102,12 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _name(path: str) -> str:
-    return "standard input" if path == "-" else path
+_ARGUMENTS = {"paths": "PATHS"}  # parameters that are arguments here, not --flags
 
 
-def _check_encoding(encoding: str, errors: str = "strict") -> str:
-    """The codec error handler for ``--errors`` (a usage error for unknown values)."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise _fail(f"unknown encoding {encoding!r}", 2) from None
-    if errors not in _DECODE_ERRORS:
-        raise _fail(f"--errors must be one of {', '.join(_DECODE_ERRORS)}, not {errors!r}", 2)
-    return _DECODE_ERRORS[errors]
-
-
-def _decode_failure(path: str, encoding: str, exc: UnicodeDecodeError) -> typer.Exit:
-    return _fail(
-        f"{_name(path)}: not valid {encoding} (byte {exc.start}: {exc.reason}); pass --encoding "
-        f"with the file's real encoding, or --errors replace"
-    )
-
-
-@contextmanager
-def _open_input(path: str) -> Iterator[IO[bytes]]:
-    """A file (or stdin for '-') opened for binary reading; a one-line error otherwise."""
-    if path == "-":
-        yield sys.stdin.buffer
-        return
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 (closed below)
-    except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror or exc}") from None
-    with stream:
-        yield stream
-
-
-def _input_size(path: str) -> int | None:
-    try:
-        return None if path == "-" else os.stat(path).st_size
-    except OSError:
-        return None
-
-
-def _iter_chunks(path: str, encoding: str, errors: str, quiet: bool) -> Iterator[str]:
-    """The input as the chunks it is restored in (see :mod:`unspin.pipelines.streaming`), read in
-    bounded memory, with a progress bar in MB for inputs of more than one chunk."""
-    from .pipelines.streaming import CHUNK_CHARS, iter_text_chunks, read_text_pieces
-
-    handler = _check_encoding(encoding, errors)
-    bar = _Progress(_input_size(path), "B", quiet, after=CHUNK_CHARS, desc=_name(path))
-    with _open_input(path) as stream:
-        pieces = read_text_pieces(stream, encoding, handler, on_bytes=bar.update)
-        try:
-            yield from iter_text_chunks(pieces)
-        except UnicodeDecodeError as exc:
-            raise _decode_failure(path, encoding, exc) from None
-        except OSError as exc:
-            raise _fail(f"{_name(path)}: {exc.strerror or exc}") from None
-        finally:
-            bar.close()
-
-
-class _Progress:
-    """A tqdm bar on stderr, only on a terminal, only once ``after`` units are done."""
-
-    def __init__(
-        self, total: int | None, unit: str, quiet: bool, after: int = 0, desc: str = ""
-    ) -> None:
-        self.total, self.unit, self.after, self.desc = total, unit, after, desc
-        self.enabled = not quiet and sys.stderr.isatty()
-        if total is not None and total <= after:
-            self.enabled = False
-        self.done = 0
-        self.bar: Any = None
-
-    def update(self, n: int = 1) -> None:
-        if not self.enabled:
-            return
-        self.done += n
-        if self.bar is None and self.done > self.after:
-            from tqdm import tqdm
-
-            self.bar = tqdm(
-                total=self.total,
-                unit=self.unit,
-                unit_scale=self.unit == "B",
-                desc=self.desc,
-                file=sys.stderr,
-                leave=False,
-            )
-            self.bar.update(self.done)
-        elif self.bar is not None:
-            self.bar.update(n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-class _Output:
-    """Where restored bytes go: stdout, or a temporary file moved onto ``path`` only when
-    everything was written (a failed run leaves the destination as it was)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.tmp: Path | None = None
-        if path is None:
-            self.stream: IO[bytes] = sys.stdout.buffer
-        else:
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-            self.tmp = Path(name)
-            self.stream = os.fdopen(fd, "wb")
-
-    def write(self, data: bytes) -> None:
-        self.stream.write(data)
-        self.stream.flush()
-
-    def commit(self, backup: Path | None = None) -> None:
-        if self.tmp is None or self.path is None:
-            return
-        self.stream.close()
-        if backup is not None:
-            shutil.copyfile(self.path, backup)
-        mode = self.path.stat().st_mode & 0o7777 if self.path.exists() else 0o644
-        os.chmod(self.tmp, mode)
-        os.replace(self.tmp, self.path)
-        self.tmp = None
-
-    def discard(self) -> None:
-        if self.tmp is not None:
-            self.stream.close()
-            self.tmp.unlink(missing_ok=True)
-            self.tmp = None
+def _flag(parameter: str) -> str:
+    """What a library parameter is called on the command line."""
+    return _ARGUMENTS.get(parameter, "--" + parameter.replace("_", "-"))
 
 
 def _guarded(command: Callable[..., None]) -> Callable[..., None]:
@@ -252,12 +127,18 @@ def _debug() -> bool:
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn every failure into one ``unspin: ...`` line and exit code 1 (never a traceback;
-    ``UNSPIN_DEBUG=1`` shows it)."""
+    """Turn every failure into one ``unspin: ...`` line and exit code 1, 2 for a bad option
+    value (never a traceback; ``UNSPIN_DEBUG=1`` shows it)."""
     try:
         yield
     except (typer.Exit, typer.Abort, SystemExit):
         raise
+    except OptionError as exc:
+        raise _fail(exc.naming(_flag), 2) from None
+    except InputDecodeError as exc:
+        raise _fail(
+            f"{exc.where}; pass --encoding with the file's real encoding, or --errors replace"
+        ) from None
     except UnspinError as exc:
         raise _fail(str(exc)) from None
     except BrokenPipeError:
@@ -377,6 +258,8 @@ def restore(
     first malformed line: every line before it has been written); 2 usage error; 3 with
     --jsonl, malformed lines were passed through unchanged (all the others restored).
     """
+    from .pipelines.files import AtomicOutput, codec_errors, restore_file
+
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
@@ -385,9 +268,9 @@ def restore(
         raise _fail("--in-place cannot rewrite standard input", 2)
     if (strict or annotate) and not jsonl:
         raise _fail("--strict and --annotate go with --jsonl", 2)
-    _check_encoding(encoding, errors)
     passed = 0
     with _errors():
+        codec_errors(encoding, errors)
         _check_files(options)
         if output_dir:
             output_dir.mkdir(parents=True, exist_ok=True)
@@ -398,18 +281,16 @@ def restore(
                 target = output_dir / Path(path).name
             else:
                 target = None
-            out = _Output(target)
-            try:
+            with AtomicOutput(target) as out:
                 if jsonl:
                     passed += _restore_jsonl(
                         path, out, field or ["text"], options, strict, annotate, encoding, quiet
                     )
                 else:
-                    _restore_plain(path, out, options, encoding, errors, quiet)
-                backup = Path(path + backup_suffix) if in_place else None
-                out.commit(backup)
-            finally:
-                out.discard()
+                    restore_file(
+                        path, out, options, encoding=encoding, errors=errors, progress=not quiet
+                    )
+                out.commit(Path(path + backup_suffix) if in_place else None)
     if passed:
         raise _fail(
             f"{passed} malformed line{'s' if passed > 1 else ''} passed through unchanged "
@@ -425,18 +306,9 @@ def _check_files(options: RestoreOptions) -> None:
             raise _fail(f"{path} is a folder; give a table or model file")
 
 
-def _restore_plain(
-    path: str, out: _Output, options: RestoreOptions, encoding: str, errors: str, quiet: bool
-) -> None:
-    from .restore.api import restore_and_explain
-
-    for chunk in _iter_chunks(path, encoding, errors, quiet):
-        out.write(restore_and_explain(chunk, options).text.encode(encoding, "surrogateescape"))
-
-
 def _restore_jsonl(
     path: str,
-    out: _Output,
+    out: AtomicOutput,
     fields: list[str],
     options: RestoreOptions,
     strict: bool,
@@ -444,24 +316,21 @@ def _restore_jsonl(
     encoding: str,
     quiet: bool,
 ) -> int:
-    """Restore one JSONL input line by line; the number of lines passed through."""
-    from .pipelines.streaming import restore_jsonl_lines
+    """Restore one JSONL input, naming malformed lines on stderr; the number passed through."""
+    from .pipelines.files import input_name, restore_jsonl_file
 
     passed = 0
-    bar = _Progress(None, " records", quiet, desc=_name(path))
-    with _open_input(path) as stream:
-        try:
-            for result in restore_jsonl_lines(stream, fields, options, annotate, encoding):
-                if result.problem is not None:
-                    where = f"{_name(path)}, line {result.lineno}: {result.problem}"
-                    if strict:
-                        raise _fail(f"{where} (--strict: stopped here)")
-                    typer.echo(f"unspin: {where}; passed through unchanged", err=True)
-                    passed += 1
-                out.write(result.data)
-                bar.update()
-        finally:
-            bar.close()
+    lines = restore_jsonl_file(
+        path, fields, options, annotate=annotate, encoding=encoding, progress=not quiet
+    )
+    for result in lines:
+        if result.problem is not None:
+            where = f"{input_name(path)}, line {result.lineno}: {result.problem}"
+            if strict:
+                raise _fail(f"{where} (--strict: stopped here)")
+            typer.echo(f"unspin: {where}; passed through unchanged", err=True)
+            passed += 1
+        out.write(result.data)
     return passed
 
 
@@ -492,17 +361,13 @@ def explain(
     Input longer than about 1 MB is explained chunk by chunk as `restore` restores it;
     offsets stay those of the whole input.
     """
-    from .restore.api import restore_and_explain
+    from .pipelines.files import explain_file
 
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
     with _errors():
         _check_files(options)
-        offset = 0
-        for chunk in _iter_chunks(file, encoding, errors, quiet):
-            for e in restore_and_explain(chunk, options).edits:
-                moved = e._replace(start=e.start + offset, end=e.end + offset)
-                typer.echo(json.dumps(moved._asdict(), ensure_ascii=False))
-            offset += len(chunk)
+        for e in explain_file(file, options, encoding=encoding, errors=errors, progress=not quiet):
+            typer.echo(json.dumps(e._asdict(), ensure_ascii=False))
 
 
 @app.command()
@@ -530,33 +395,18 @@ def score(
     Input longer than about 1 MB is scored chunk by chunk (see `restore --help`): the
     estimate is the chunks' mean, weighted by their length.
     """
+    from .pipelines.files import score_file
+
     options = make_options(table, lm, no_lm, True)
     with _errors():
         _check_files(options)
         for path in files or ["-"]:
-            estimate, flagged = _spin(path, encoding, errors, options, spans)
+            estimate, flagged = score_file(
+                path, options, spans=spans, encoding=encoding, errors=errors
+            )
             typer.echo(f"{path}\t{estimate:.3f}")
             for span in flagged:
                 typer.echo(json.dumps({"file": path, **span}, ensure_ascii=False))
-
-
-def _spin(
-    path: str, encoding: str, errors: str, options: RestoreOptions, spans: bool
-) -> tuple[float, list[dict]]:
-    """The spin estimate of one input, read in chunks (mean weighted by chunk length), and
-    with ``spans`` the words that look spun (offsets in the whole input)."""
-    from .restore.api import mask_surrogates
-    from .restore.estimate import spin_score, spun_spans
-
-    total = weighted = 0.0
-    flagged: list[dict] = []
-    for chunk in _iter_chunks(path, encoding, errors, quiet=True):
-        text = mask_surrogates(chunk)
-        weighted += spin_score(text, options) * len(chunk)
-        for s in spun_spans(text, options) if spans else ():
-            flagged.append(s._replace(start=s.start + int(total), end=s.end + int(total))._asdict())
-        total += len(chunk)
-    return (weighted / total if total else 0.0), flagged
 
 
 LmOutputOpt = Annotated[
@@ -641,93 +491,40 @@ def learn(
     ] = "auto",
 ) -> None:
     """Learn a spun->original mapping table from a pile of scraped articles."""
-    from .learn import learner as learning
-    from .learn.unpaired import table_comments as unpaired_comments
-    from .models.table import load_merged, write_table
+    from .learn.table_file import check_learn_options, learn_table, merge_tables
 
     if merge and lm_output:
         raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
-    if lm_weight is not None and not 0.0 < lm_weight < 1.0:
-        raise _fail(f"--lm-weight must be between 0 and 1 (exclusive), not {lm_weight}", 2)
-    if min_count < 1 or (pile_min_count is not None and pile_min_count < 1):
-        raise _fail("--min-count and --pile-min-count must be at least 1", 2)
-    from .models.table import METHODS
-
-    if method is not None and method not in METHODS:
-        raise _fail(f"--method must be one of {', '.join(METHODS)}, not {method!r}", 2)
-    if reference_free not in ("auto", "on", "off"):
-        raise _fail(f"--reference-free must be auto, on or off, not {reference_free!r}", 2)
-    result = None
-    try:
-        if merge:
-            merged = load_merged(paths or [])
-            merged.method = method or merged.method
-            comments = [f"merged from {', '.join(str(p) for p in paths or [])}"]
-        else:
-            if not (paths or pairs or phrases):
-                raise _fail("nothing to learn from: give PATHS, --pairs or --phrases", 2)
-            result = learning.learn(
-                paths or [],
-                field=field,
-                pairs=pairs or [],
-                phrases=phrases or [],
-                progress=not quiet,
-                min_count=min_count,
-                pile_min_count=pile_min_count,
-                reference_free=reference_free,
-            )
-            comments = learning.table_comments(result)
-            comments += unpaired_comments(result.entries)
-            if not quiet:
-                typer.echo(result.summary.format(), err=True)
-        all_comments = [*comments, *(comment or [])]
-        table_name = name or output.stem
-        if result is None:
-            gate, threshold = merged.spin_gate, merged.threshold
-            rows = write_table(
-                merged.entries,
-                output,
-                table_name,
-                all_comments,
-                gate,
-                threshold,
-                **merged.provenance(),
-            )
-        else:
-            rows, gate, threshold = learning.write_learned_table(
-                result,
-                paths or [],
-                output,
-                table_name,
-                all_comments,
-                field=field,
-                progress=not quiet,
-                method=method,
-            )
-    except UnspinError as exc:
-        raise _fail(str(exc)) from None
-    if not quiet:
-        typer.echo(f"wrote {rows} rows to {output}", err=True)
-        if gate is not None:
-            typer.echo(f"spin gate:             {gate} (share of table hits)", err=True)
-        if threshold is not None:
-            typer.echo(f"decision threshold:    {threshold} (table candidates)", err=True)
-    if lm_output and result is not None:
-        try:
-            adapted = learning.adapt_lm(
-                result,
-                lm_output,
-                paths=paths or [],
-                table=output,
-                field=field,
-                pairs=pairs or [],
-                weight=lm_weight,
-                progress=not quiet,
-            )
-        except (UnspinError, ValueError) as exc:
-            raise _fail(str(exc)) from None
-        if not quiet:
-            typer.echo(adapted.format(), err=True)
+    check_learn_options(
+        min_count=min_count,
+        pile_min_count=pile_min_count,
+        method=method,
+        reference_free=reference_free,
+        lm_weight=lm_weight,
+    )
+    report = None if quiet else functools.partial(typer.echo, err=True)
+    if merge:
+        merge_tables(
+            paths or [], output, name=name, comments=comment or [], method=method, report=report
+        )
+        return
+    learn_table(
+        paths or [],
+        output,
+        field=field,
+        pairs=pairs or [],
+        phrases=phrases or [],
+        min_count=min_count,
+        pile_min_count=pile_min_count,
+        name=name,
+        comments=comment or [],
+        method=method,
+        reference_free=reference_free,
+        lm_output=lm_output,
+        lm_weight=lm_weight,
+        progress=not quiet,
+        report=report,
+    )
 
 
 @app.command("train-lm")
