@@ -162,6 +162,9 @@ class Engine:
     scorer: Any
     options: RestoreOptions
     model: DecisionModel
+    #: Clean English's weighted table hits per word, (mean, variance), for a table with
+    #: a ``hit_gate`` (:func:`unspin.learn_unpaired.clean_expectation`).
+    clean_hits: tuple[float, float] | None = None
 
     @property
     def signature(self) -> str:
@@ -273,13 +276,18 @@ class Engine:
         known: dict[tuple[int, Candidate], float] = {}  # (sentence start, candidate)
         hits = 0
         per_phrase: Counter[tuple[str, ...]] = Counter()
+        # a table with a hit gate weighs every row's hits (where the LM restores them)
+        weighted = self.clean_hits is not None
+        restorable: dict[tuple[str, ...], set[int]] = {}
         for (a, b), cands in zip(spans, tabled, strict=True):
-            strong = [c for c in cands if c.evidence > 0 and c.words != ("the",)]
+            strong = [c for c in cands if (weighted or c.evidence > 0) and c.words != ("the",)]
             gains = self._local_gains(lm_words[a:b], strong)
             known.update(zip([(a, c) for c in strong], gains, strict=True))
             for c, g in zip(strong, gains, strict=True):
                 phrase = tuple(keys[a + c.i : a + c.j])
-                if g > 0 and per_phrase[phrase] < _HITS_PER_PHRASE:
+                if weighted and g > 0:
+                    restorable.setdefault(phrase, set()).add(a + c.i)
+                if g > 0 and c.evidence > 0 and per_phrase[phrase] < _HITS_PER_PHRASE:
                     per_phrase[phrase] += 1
                     hits += c.j - c.i
         # The language model's view of every sentence (reused below) and the signs of
@@ -287,6 +295,8 @@ class Engine:
         sent_logprobs = [self.scorer.token_logprobs(lm_words[a:b]) for a, b in spans]
         signals = document_signals(tokens, keys, lm_words, spans, sent_logprobs, self.scorer)
         evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate, signals)
+        if self.clean_hits is not None and self.table.hit_gate is not None:
+            evidence = self._hit_gated(evidence, restorable, words_total)
         if evidence.spin < self.options.min_spin:
             return Analysis(tokens, [], evidence)  # left alone: nothing to decide
         hit_rate = evidence.hit_rate
@@ -332,6 +342,25 @@ class Engine:
                 )
             )
         return Analysis(tokens, sentences, evidence)
+
+    def _hit_gated(
+        self, evidence: SpinEvidence, restorable: dict[tuple[str, ...], set[int]], words: int
+    ) -> SpinEvidence:
+        """The evidence with the table's hit gate: the estimate is at least
+        :func:`unspin.learn_unpaired.gate_spin` of the document's weighted hits (each
+        phrase's best ``p_restore``, at most :data:`_HITS_PER_PHRASE` per phrase)."""
+        from .learn_unpaired import gate_spin, hit_score
+
+        assert self.clean_hits is not None and self.table.hit_gate is not None
+        total = sum(
+            min(len(at), _HITS_PER_PHRASE) * self.table.lookup(phrase)[0].p_restore
+            for phrase, at in restorable.items()
+        )
+        score = hit_score(total, words, *self.clean_hits)
+        spin = gate_spin(score, self.table.hit_gate)
+        if spin <= evidence.spin:
+            return evidence
+        return replace(evidence, spin=spin, table_spin=max(spin, evidence.table_spin))
 
     def _features(
         self,
@@ -435,7 +464,12 @@ def engine_for(table: Table, options: RestoreOptions) -> Engine:
     model = load_decision_model()
     if table.threshold is not None:
         model = model.for_learned_table(table.threshold)
-    return Engine(table, _load_scorer(options), options, model)
+    clean_hits = None
+    if table.hit_gate is not None:
+        from .learn_unpaired import clean_expectation
+
+        clean_hits = clean_expectation(table.entries)
+    return Engine(table, _load_scorer(options), options, model, clean_hits)
 
 
 @lru_cache(maxsize=8)

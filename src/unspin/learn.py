@@ -980,9 +980,11 @@ def write_learned_table(
 ) -> tuple[int, float | None, float | None]:
     """Write a learned table; learned from a pile (``paths``), it also gets its own spin
     gate (:func:`clean_spin_gate`, measured on the table as written, probabilities
-    rounded as in the file) and its method's threshold (:func:`learned_threshold`).
-    The header says how it was learned: ``method`` (default: the result's), the number
-    of documents and the held-out precision estimate (:func:`heldout_precision`).
+    rounded as in the file) and its method's threshold (:func:`learned_threshold`); a
+    pile without clean documents whose table has reference-free rows gets the threshold
+    and a hit gate instead (:data:`unspin.learn_unpaired.HIT_GATE`). The header says
+    how it was learned: ``method`` (default: the result's), the number of documents
+    and the held-out precision estimate (:func:`heldout_precision`).
     Returns (rows written, gate, threshold).
     """
     comments = list(comments)
@@ -997,7 +999,17 @@ def write_learned_table(
     if paths:
         gate = clean_spin_gate(result, paths, load_table(output), field=field, progress=progress)
     if gate is None:
-        return rows, None, None
+        from . import learn_unpaired as unpaired
+
+        if not (paths and any(unpaired.SOURCE in e.source.split("+") for e in result.entries)):
+            return rows, None, None
+        # no clean documents to set a gate by: gate by clean English (unpaired.HIT_GATE)
+        threshold = learned_threshold(method)
+        hit_gate = unpaired.HIT_GATE
+        write_table(
+            result.entries, output, name, comments, None, threshold, hit_gate=hit_gate, **provenance
+        )
+        return rows, None, threshold
     threshold = learned_threshold(method)
     write_table(result.entries, output, name, comments, gate, threshold, **provenance)
     return rows, gate, threshold
