@@ -296,7 +296,8 @@ class Engine:
         signals = document_signals(tokens, keys, lm_words, spans, sent_logprobs, self.scorer)
         evidence = spin_evidence(counts, words_total, hits, self.table.spin_gate, signals)
         if self.clean_hits is not None and self.table.hit_gate is not None:
-            evidence = self._hit_gated(evidence, restorable, words_total)
+            no_hits = spin_evidence(counts, words_total, 0, None, signals)
+            evidence = self._hit_gated(evidence, no_hits, restorable, words_total)
         if evidence.spin < self.options.min_spin:
             return Analysis(tokens, [], evidence)  # left alone: nothing to decide
         hit_rate = evidence.hit_rate
@@ -344,11 +345,17 @@ class Engine:
         return Analysis(tokens, sentences, evidence)
 
     def _hit_gated(
-        self, evidence: SpinEvidence, restorable: dict[tuple[str, ...], set[int]], words: int
+        self,
+        evidence: SpinEvidence,
+        no_hits: SpinEvidence,
+        restorable: dict[tuple[str, ...], set[int]],
+        words: int,
     ) -> SpinEvidence:
-        """The evidence with the table's hit gate: the estimate is at least
-        :func:`unspin.learn_unpaired.gate_spin` of the document's weighted hits (each
-        phrase's best ``p_restore``, at most :data:`_HITS_PER_PHRASE` per phrase)."""
+        """The evidence with the table's hit gate in place of the share of hits: the
+        estimate is the larger of :func:`unspin.learn_unpaired.gate_spin` of the
+        document's weighted hits (each phrase's best ``p_restore``, at most
+        :data:`_HITS_PER_PHRASE` per phrase) and ``no_hits``'s (the estimate without
+        table hits)."""
         from .learn_unpaired import gate_spin, hit_score
 
         assert self.clean_hits is not None and self.table.hit_gate is not None
@@ -356,11 +363,9 @@ class Engine:
             min(len(at), _HITS_PER_PHRASE) * self.table.lookup(phrase)[0].p_restore
             for phrase, at in restorable.items()
         )
-        score = hit_score(total, words, *self.clean_hits)
-        spin = gate_spin(score, self.table.hit_gate)
-        if spin <= evidence.spin:
-            return evidence
-        return replace(evidence, spin=spin, table_spin=max(spin, evidence.table_spin))
+        gate = gate_spin(hit_score(total, words, *self.clean_hits), self.table.hit_gate)
+        table_spin = max(gate, no_hits.table_spin)
+        return replace(evidence, spin=max(table_spin, no_hits.lm_spin), table_spin=table_spin)
 
     def _features(
         self,
