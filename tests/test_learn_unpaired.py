@@ -194,9 +194,8 @@ def test_unspin_learn_on_a_spun_pile_writes_reference_free_rows(tmp_path):
     assert any(SOURCE in e.source.split("+") and e.spun in SWAPS["government"] for e in rows)
     # half the pile was paired (near-duplicates) and the rest learned from the pile itself
     assert load_table(table).method == "mixed"
-    # no clean documents to gate by: the table gates by clean English, with a threshold
-    assert load_table(table).hit_gate == HIT_GATE
-    assert load_table(table).threshold is not None
+    # half the pile paired: its clean sides set the gate, as for an aligned pile
+    assert load_table(table).spin_gate is not None and load_table(table).hit_gate is None
     off = tmp_path / "off.tsv"
     result = runner.invoke(
         app, ["learn", str(pile), "-o", str(off), "-q", "--reference-free", "off"]
@@ -264,3 +263,24 @@ def test_a_hit_gated_table_opens_spun_documents_and_leaves_clean_ones(learned):
     plain = engine_for(Table.from_entries(entries, "plain"), RestoreOptions())
     assert plain.clean_hits is None
     assert plain.spin(spun).table_spin < engine.spin(spun).table_spin
+
+
+def test_a_table_learned_without_clean_documents_gets_a_hit_gate(tmp_path):
+    from dataclasses import replace
+
+    from unspin.learn import learn, write_learned_table
+    from unspin.table import load_table
+
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for k, text in enumerate(_pile(documents=120, seed=5)):
+        (pile / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    result = learn([pile], reference_free="on")
+    assert any(SOURCE in e.source.split("+") for e in result.entries)
+    # as for a pile of spun copies only: no clean documents to set a gate by
+    unpaired = replace(result, clean_documents=frozenset())
+    rows, gate, threshold = write_learned_table(unpaired, [pile], tmp_path / "t.tsv", "t")
+    table = load_table(tmp_path / "t.tsv")
+    assert gate is None and table.spin_gate is None
+    assert table.hit_gate == HIT_GATE and table.threshold == threshold is not None
+    assert rows == len(table.entries)

@@ -765,7 +765,13 @@ def learn(
     return replace(
         result,
         entries=sorted(merge_entries([*result.entries, *rows]), key=lambda e: (e.spun, e.original)),
-        clean_documents=frozenset(),  # a spun pile's few "clean" sides are spun too: no gate
+        # a mostly unpaired pile's few "clean" sides are spun too: no gate from them (the
+        # table gets a hit gate); a pile paired as "auto" would leave it keeps its gate
+        clean_documents=(
+            frozenset()
+            if unpaired.wanted("auto", documents, result.summary.partnered)
+            else result.clean_documents
+        ),
         method="mixed" if result.method else "reference-free",
     )
 
