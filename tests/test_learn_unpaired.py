@@ -235,7 +235,10 @@ def test_hit_gate_round_trips_through_the_table_header(tmp_path):
     a = load_table(tmp_path / "a.tsv")
     assert a.hit_gate == 6.0 and a.threshold == -0.5 and a.spin_gate is None
     assert load_table(tmp_path / "b.tsv").hit_gate is None
-    assert load_merged([tmp_path / "b.tsv", tmp_path / "a.tsv"]).hit_gate == 6.0
+    assert load_merged([tmp_path / "a.tsv", tmp_path / "a.tsv"]).hit_gate == 6.0
+    # merged with a table gated on clean documents, that gate wins
+    both = load_merged([tmp_path / "b.tsv", tmp_path / "a.tsv"])
+    assert both.hit_gate is None and both.spin_gate == 0.02
     assert a.provenance()["hit_gate"] == 6.0
     bad = tmp_path / "bad.tsv"
     bad.write_text((tmp_path / "a.tsv").read_text().replace("hit_gate=6", "hit_gate=x"))

@@ -199,15 +199,17 @@ class Table:
 
     def merged(self, other: Table) -> Table:
         """A new table with the entries of both (the same pair is summed), the higher
-        spin gate and threshold, and their provenance: one method or ``mixed``, the piles'
-        sizes summed, the lower precision estimate."""
+        spin gate and threshold (a hit gate only without a spin gate), and their
+        provenance: one method or ``mixed``, the piles' sizes summed, the lower precision
+        estimate."""
         table = Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
         gates = [g for g in (self.spin_gate, other.spin_gate) if g is not None]
         table.spin_gate = max(gates) if gates else None
         if self.threshold is not None and other.threshold is not None:
             table.threshold = max(self.threshold, other.threshold)
+        # a gate set on clean documents outranks one set from clean English
         hit_gates = [g for g in (self.hit_gate, other.hit_gate) if g is not None]
-        table.hit_gate = max(hit_gates) if hit_gates else None
+        table.hit_gate = max(hit_gates) if hit_gates and table.spin_gate is None else None
         methods = {m for m in (self.method, other.method) if m is not None}
         table.method = methods.pop() if len(methods) == 1 else ("mixed" if methods else None)
         docs = [d for d in (self.docs, other.docs) if d is not None]
