@@ -762,16 +762,17 @@ def learn(
         targets={e.original for e in given},
         progress=progress,
     )
+    entries = merge_entries([*result.entries, *rows])
+    # a mostly unpaired pile's few "clean" sides are spun too: no gate from them (the
+    # table gets a hit gate, and drops rows too common in English to gate by); a pile
+    # paired as "auto" would leave it keeps its gate
+    unpaired_pile = unpaired.wanted("auto", documents, result.summary.partnered)
+    if unpaired_pile:
+        entries = unpaired.drop_common(entries)
     return replace(
         result,
-        entries=sorted(merge_entries([*result.entries, *rows]), key=lambda e: (e.spun, e.original)),
-        # a mostly unpaired pile's few "clean" sides are spun too: no gate from them (the
-        # table gets a hit gate); a pile paired as "auto" would leave it keeps its gate
-        clean_documents=(
-            frozenset()
-            if unpaired.wanted("auto", documents, result.summary.partnered)
-            else result.clean_documents
-        ),
+        entries=sorted(entries, key=lambda e: (e.spun, e.original)),
+        clean_documents=frozenset() if unpaired_pile else result.clean_documents,
         method="mixed" if result.method else "reference-free",
     )
 
