@@ -21,6 +21,7 @@ from unspin.learn_unpaired import (
     SOURCE,
     PairFeatures,
     clean_expectation,
+    drop_common,
     gate_spin,
     hit_score,
     learn_from_pile,
@@ -287,3 +288,18 @@ def test_a_table_learned_without_clean_documents_gets_a_hit_gate(tmp_path):
     assert gate is None and table.spin_gate is None
     assert table.hit_gate == HIT_GATE and table.threshold == threshold is not None
     assert rows == len(table.entries)
+    # with given pairs among the rows, their sure rows open the default gate: no hit gate
+    given = Entry("courtroom", "court", 5, 0, 0.9, 0.5, "pairs")
+    with_pairs = replace(unpaired, entries=[*unpaired.entries, given])
+    write_learned_table(with_pairs, [pile], tmp_path / "p.tsv", "p")
+    assert load_table(tmp_path / "p.tsv").hit_gate is None
+
+
+def test_drop_common_keeps_given_pairs_and_rare_spun_forms():
+    rows = [
+        Entry("around", "about", 9, 1, 0.5, 0.4, SOURCE),
+        Entry("around", "about", 4, 0, 0.9, 0.4, "pairs"),
+        Entry("tribunal", "court", 9, 1, 0.6, 0.4, SOURCE),
+    ]
+    kept = drop_common(rows)
+    assert [(e.spun, e.source) for e in kept] == [("around", "pairs"), ("tribunal", SOURCE)]
