@@ -15,16 +15,21 @@ from pathlib import Path
 
 import pytest
 
+from unspin.errors import TableFormatError
 from unspin.learn.unpaired import (
+    HIT_GATE,
     SOURCE,
     PairFeatures,
+    drop_common,
     learn_from_pile,
     learn_unpaired,
     pair_probability,
     pile_stats,
     wanted,
 )
+from unspin.models.table import Entry
 from unspin.models.thesaurus import load_thesaurus
+from unspin.restore.hit_gate import clean_expectation, gate_spin, hit_score
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SWAPS = {
@@ -188,11 +193,111 @@ def test_unspin_learn_on_a_spun_pile_writes_reference_free_rows(tmp_path):
     assert any(SOURCE in e.source.split("+") and e.spun in SWAPS["government"] for e in rows)
     # half the pile was paired (near-duplicates) and the rest learned from the pile itself
     assert load_table(table).method == "mixed"
+    # half the pile paired: its clean sides set the gate, as for an aligned pile
+    assert load_table(table).spin_gate is not None and load_table(table).hit_gate is None
     off = tmp_path / "off.tsv"
     result = runner.invoke(
         app, ["learn", str(pile), "-o", str(off), "-q", "--reference-free", "off"]
     )
     assert result.exit_code == 0, result.output
     assert not [e for e in load_table(off).entries if SOURCE in e.source.split("+")]
+    assert load_table(off).hit_gate is None
     bad = runner.invoke(app, ["learn", str(pile), "-o", str(off), "--reference-free", "maybe"])
     assert bad.exit_code == 2
+
+
+def test_clean_expectation_grows_with_the_spun_forms_frequency_in_english():
+    rare = clean_expectation([Entry("tribunal", "court", 9, 1, 0.6, 0.4, SOURCE)])
+    common = clean_expectation([Entry("government", "state", 9, 1, 0.6, 0.4, SOURCE)])
+    assert 0 < rare[0] < common[0] and 0 < rare[1] < common[1]
+    # the weight is the row's p_restore: a surer row expects more weighted hits
+    surer = clean_expectation([Entry("tribunal", "court", 9, 1, 0.9, 0.4, SOURCE)])
+    assert surer[0] > rare[0]
+
+
+def test_hit_score_and_gate_spin_open_only_past_the_gate():
+    mean, var = 0.001, 0.0005
+    assert hit_score(1.0, 400, mean, var) < HIT_GATE < hit_score(6.0, 400, mean, var)
+    # the same hits in a longer document are less surprising
+    assert hit_score(4.0, 2000, mean, var) < hit_score(4.0, 400, mean, var)
+    assert gate_spin(HIT_GATE - 0.1, HIT_GATE) == 0.0
+    assert gate_spin(HIT_GATE, HIT_GATE) == 0.5
+    assert gate_spin(HIT_GATE + 5, HIT_GATE) == 1.0
+
+
+def test_hit_gate_round_trips_through_the_table_header(tmp_path):
+    from unspin.models.table import load_merged, load_table, write_table
+
+    e = Entry("tribunal", "court", 9, 1, 0.6, 0.4, SOURCE)
+    write_table([e], tmp_path / "a.tsv", "a", (), None, -0.5, hit_gate=6.0, method="reference-free")
+    write_table([e], tmp_path / "b.tsv", "b", (), 0.02, -0.5, method="aligned")
+    a = load_table(tmp_path / "a.tsv")
+    assert a.hit_gate == 6.0 and a.threshold == -0.5 and a.spin_gate is None
+    assert load_table(tmp_path / "b.tsv").hit_gate is None
+    assert load_merged([tmp_path / "a.tsv", tmp_path / "a.tsv"]).hit_gate == 6.0
+    # merged with a table gated on clean documents, that gate wins
+    both = load_merged([tmp_path / "b.tsv", tmp_path / "a.tsv"])
+    assert both.hit_gate is None and both.spin_gate == 0.02
+    assert a.provenance()["hit_gate"] == 6.0
+    bad = tmp_path / "bad.tsv"
+    bad.write_text((tmp_path / "a.tsv").read_text().replace("hit_gate=6", "hit_gate=x"))
+    with pytest.raises(TableFormatError, match="hit_gate"):
+        load_table(bad)
+
+
+def test_a_hit_gated_table_opens_spun_documents_and_leaves_clean_ones(learned):
+    from unspin.models.table import Table
+    from unspin.options import RestoreOptions
+    from unspin.restore.engine import engine_for
+
+    entries, _ = learned
+    rng = random.Random(13)
+    picked = _sentences()
+    clean = " ".join(picked)  # the same sentences as the spun text, as written
+    spun = " ".join(_spin(s, rng) for s in picked)
+    gated = Table.from_entries(entries, "gated")
+    gated.hit_gate = HIT_GATE
+    engine = engine_for(gated, RestoreOptions())
+    assert engine.clean_hits is not None
+    assert engine.spin(spun).table_spin >= 0.5
+    assert engine.spin(clean).table_spin < 0.5
+    # the same rows without the hit gate: the spun text's table evidence stays lower
+    plain = engine_for(Table.from_entries(entries, "plain"), RestoreOptions())
+    assert plain.clean_hits is None
+    assert plain.spin(spun).table_spin < engine.spin(spun).table_spin
+
+
+def test_a_table_learned_without_clean_documents_gets_a_hit_gate(tmp_path):
+    from dataclasses import replace
+
+    from unspin.learn.learner import learn, write_learned_table
+    from unspin.models.table import load_table
+
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for k, text in enumerate(_pile(documents=120, seed=5)):
+        (pile / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    result = learn([pile], reference_free="on")
+    assert any(SOURCE in e.source.split("+") for e in result.entries)
+    # as for a pile of spun copies only: no clean documents to set a gate by
+    unpaired = replace(result, clean_documents=frozenset())
+    rows, gate, threshold = write_learned_table(unpaired, [pile], tmp_path / "t.tsv", "t")
+    table = load_table(tmp_path / "t.tsv")
+    assert gate is None and table.spin_gate is None
+    assert table.hit_gate == HIT_GATE and table.threshold == threshold is not None
+    assert rows == len(table.entries)
+    # with given pairs among the rows, their sure rows open the default gate: no hit gate
+    given = Entry("courtroom", "court", 5, 0, 0.9, 0.5, "pairs")
+    with_pairs = replace(unpaired, entries=[*unpaired.entries, given])
+    write_learned_table(with_pairs, [pile], tmp_path / "p.tsv", "p")
+    assert load_table(tmp_path / "p.tsv").hit_gate is None
+
+
+def test_drop_common_keeps_given_pairs_and_rare_spun_forms():
+    rows = [
+        Entry("around", "about", 9, 1, 0.5, 0.4, SOURCE),
+        Entry("around", "about", 4, 0, 0.9, 0.4, "pairs"),
+        Entry("tribunal", "court", 9, 1, 0.6, 0.4, SOURCE),
+    ]
+    kept = drop_common(rows)
+    assert [(e.spun, e.source) for e in kept] == [("around", "pairs"), ("tribunal", SOURCE)]

@@ -756,10 +756,17 @@ def learn(
         targets={e.original for e in given},
         progress=progress,
     )
+    entries = merge_entries([*result.entries, *rows])
+    # a mostly unpaired pile's few "clean" sides are spun too: no gate from them (the
+    # table gets a hit gate, and drops rows too common in English to gate by); a pile
+    # paired as "auto" would leave it keeps its gate
+    unpaired_pile = unpaired.wanted("auto", documents, result.summary.partnered)
+    if unpaired_pile:
+        entries = unpaired.drop_common(entries)
     return replace(
         result,
-        entries=sorted(merge_entries([*result.entries, *rows]), key=lambda e: (e.spun, e.original)),
-        clean_documents=frozenset(),  # a spun pile's few "clean" sides are spun too: no gate
+        entries=sorted(entries, key=lambda e: (e.spun, e.original)),
+        clean_documents=frozenset() if unpaired_pile else result.clean_documents,
         method="mixed" if result.method else "reference-free",
     )
 
@@ -974,9 +981,11 @@ def write_learned_table(
 ) -> tuple[int, float | None, float | None]:
     """Write a learned table; learned from a pile (``paths``), it also gets its own spin
     gate (:func:`clean_spin_gate`, measured on the table as written, probabilities
-    rounded as in the file) and its method's threshold (:func:`learned_threshold`).
-    The header says how it was learned: ``method`` (default: the result's), the number
-    of documents and the held-out precision estimate (:func:`heldout_precision`).
+    rounded as in the file) and its method's threshold (:func:`learned_threshold`); a
+    pile without clean documents whose table has reference-free rows gets the threshold
+    and a hit gate instead (:data:`unspin.learn.unpaired.HIT_GATE`). The header says
+    how it was learned: ``method`` (default: the result's), the number of documents
+    and the held-out precision estimate (:func:`heldout_precision`).
     Returns (rows written, gate, threshold).
     """
     comments = list(comments)
@@ -991,7 +1000,20 @@ def write_learned_table(
     if paths:
         gate = clean_spin_gate(result, paths, load_table(output), field=field, progress=progress)
     if gate is None:
-        return rows, None, None
+        from . import unpaired
+
+        sources = {part for e in result.entries for part in e.source.split("+")}
+        if not paths or unpaired.SOURCE not in sources or "pairs" in sources:
+            return rows, None, None
+        # no clean documents to set a gate by: gate by clean English (unpaired.HIT_GATE);
+        # not with given pairs, whose sure rows open the default gate (spinner W, 50 pairs
+        # and a spun pile: 14.9% of errors undone without the hit gate, 9.5% with it)
+        threshold = learned_threshold(method)
+        hit_gate = unpaired.HIT_GATE
+        write_table(
+            result.entries, output, name, comments, None, threshold, hit_gate=hit_gate, **provenance
+        )
+        return rows, None, threshold
     threshold = learned_threshold(method)
     write_table(result.entries, output, name, comments, gate, threshold, **provenance)
     return rows, gate, threshold

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import AdaptError, OptionError, UnspinError
-from ..models.table import METHODS, load_merged, write_table
+from ..models.table import METHODS, load_merged, load_table, write_table
 from . import learner
 from .learner import AdaptSummary, LearnResult
 
@@ -42,6 +42,8 @@ class TableWritten:
     learned: LearnResult | None = None
     #: The language model adapted to the pile (None unless asked for).
     adapted: AdaptSummary | None = None
+    #: The hit gate of a table learned without clean documents (None: not used).
+    hit_gate: float | None = None
 
     def format(self) -> str:
         """What was written, for people.
@@ -53,6 +55,8 @@ class TableWritten:
         lines = [f"wrote {self.rows} rows to {self.output}"]
         if self.spin_gate is not None:
             lines.append(f"spin gate:             {self.spin_gate} (share of table hits)")
+        if self.hit_gate is not None:
+            lines.append(f"hit gate:              {self.hit_gate} (z above clean English)")
         if self.threshold is not None:
             lines.append(f"decision threshold:    {self.threshold} (table candidates)")
         return "\n".join(lines)
@@ -162,7 +166,8 @@ def learn_table(
         progress=progress,
         method=method,
     )
-    written = TableWritten(output, rows, gate, threshold, learned=result)
+    hit_gate = load_table(output).hit_gate
+    written = TableWritten(output, rows, gate, threshold, learned=result, hit_gate=hit_gate)
     if report is not None:
         report(written.format())
     if lm_output is None:
@@ -213,7 +218,9 @@ def merge_tables(
         merged.threshold,
         **merged.provenance(),
     )
-    written = TableWritten(output, rows, merged.spin_gate, merged.threshold)
+    written = TableWritten(
+        output, rows, merged.spin_gate, merged.threshold, hit_gate=merged.hit_gate
+    )
     if report is not None:
         report(written.format())
     return written

@@ -3,7 +3,7 @@
 File format (UTF-8, tab-separated)::
 
     #unspin-table<TAB>1<TAB>name=<label>[<TAB>spin_gate=<share>][<TAB>threshold=<log-odds>]
-        [<TAB>method=<how>][<TAB>docs=<pile size>][<TAB>precision=<estimate>]
+        [<TAB>hit_gate=<z>][<TAB>method=<how>][<TAB>docs=<pile size>][<TAB>precision=<estimate>]
     # free comment lines (licence, attribution, how it was built)
     spun<TAB>original<TAB>count<TAB>kept<TAB>p_restore<TAB>p_channel<TAB>source
     court docket<TAB>court<TAB>12<TAB>0<TAB>0.9231<TAB>0.3000<TAB>pairs
@@ -16,11 +16,13 @@ P(spun | original), the spinner's channel probability. ``spin_gate`` (written by
 table's usual spins at which the document counts as spun (see :mod:`unspin.restore.detect`):
 a big learned table also covers clean text more. ``threshold`` replaces the decision
 model's threshold for table candidates (a table learned from real pairs earns more trust
-than the bundled one). ``method`` says how the table was learned: ``aligned`` (spun
-copies aligned with their originals), ``reference-free`` (from spun text alone), ``mixed``
-(both, or tables of different methods merged) or ``bundled``; ``docs`` is the size of the
-pile it was learned from and ``precision`` the share of its rows estimated right on a
-held-out part of that pile (see :mod:`unspin.learn.learner`).
+than the bundled one). ``hit_gate`` (a table learned without clean documents) gates
+documents instead by how far their weighted hits exceed clean English's
+(:func:`unspin.restore.hit_gate.hit_score`). ``method`` says how the table was learned:
+``aligned`` (spun copies aligned with their originals), ``reference-free`` (from spun text
+alone), ``mixed`` (both, or tables of different methods merged) or ``bundled``; ``docs``
+is the size of the pile it was learned from and ``precision`` the share of its rows
+estimated right on a held-out part of that pile (see :mod:`unspin.learn.learner`).
 
 >>> t = Table.from_entries([Entry("court docket", "court", 12, 0, 0.92, 0.3, "pairs")])
 >>> [e.original for e in t.lookup(("court", "docket"))]
@@ -109,6 +111,8 @@ class Table:
     spin_gate: float | None = None
     #: Decision threshold for this table's candidates (None: the decision model's).
     threshold: float | None = None
+    #: Weighted-hit z-score at which a document counts as spun (None: not used).
+    hit_gate: float | None = None
     #: How the table was learned (one of :data:`METHODS`; None: not recorded).
     method: str | None = None
     #: Documents in the pile it was learned from (None: not recorded).
@@ -195,13 +199,17 @@ class Table:
 
     def merged(self, other: Table) -> Table:
         """A new table with the entries of both (the same pair is summed), the higher
-        spin gate and threshold, and their provenance: one method or ``mixed``, the piles'
-        sizes summed, the lower precision estimate."""
+        spin gate and threshold (a hit gate only without a spin gate), and their
+        provenance: one method or ``mixed``, the piles' sizes summed, the lower precision
+        estimate."""
         table = Table.from_entries(merge_entries([*self.entries, *other.entries]), self.name)
         gates = [g for g in (self.spin_gate, other.spin_gate) if g is not None]
         table.spin_gate = max(gates) if gates else None
         if self.threshold is not None and other.threshold is not None:
             table.threshold = max(self.threshold, other.threshold)
+        # a gate set on clean documents outranks one set from clean English
+        hit_gates = [g for g in (self.hit_gate, other.hit_gate) if g is not None]
+        table.hit_gate = max(hit_gates) if hit_gates and table.spin_gate is None else None
         methods = {m for m in (self.method, other.method) if m is not None}
         table.method = methods.pop() if len(methods) == 1 else ("mixed" if methods else None)
         docs = [d for d in (self.docs, other.docs) if d is not None]
@@ -213,7 +221,12 @@ class Table:
     def provenance(self) -> dict[str, str | int | float | None]:
         """The header fields saying how the table was learned, as :func:`write_table`
         keywords (to write a loaded or merged table back with them)."""
-        return {"method": self.method, "docs": self.docs, "precision": self.precision}
+        return {
+            "method": self.method,
+            "docs": self.docs,
+            "precision": self.precision,
+            "hit_gate": self.hit_gate,
+        }
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -260,6 +273,7 @@ def _parse_header(line: str, path: str) -> dict[str, str]:
     for key, low, high, what in (
         ("spin_gate", 0.0, 1.0, "a share between 0 and 1"),
         ("threshold", -10.0, 10.0, "a log-odds between -10 and 10"),
+        ("hit_gate", 0.0, 1000.0, "a z-score between 0 and 1000"),
     ):
         value = fields.get(key)
         if value is None:
@@ -355,7 +369,7 @@ def load_table(path: str | Path) -> Table:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
     table = Table.from_entries(entries, fields["name"])
-    for key in ("spin_gate", "threshold", "precision"):
+    for key in ("spin_gate", "threshold", "hit_gate", "precision"):
         if key in fields:
             setattr(table, key, float(fields[key]))
     table.method = fields.get("method")
@@ -409,10 +423,11 @@ def write_table(
     method: str | None = None,
     docs: int | None = None,
     precision: float | None = None,
+    hit_gate: float | None = None,
 ) -> int:
     """Write entries in the table format; returns the number of rows written.
 
-    ``method`` (one of :data:`METHODS`), ``docs`` and ``precision`` go into the header
+    ``method`` (one of :data:`METHODS`), ``docs``, ``precision`` and ``hit_gate`` go into the header
     (see the module docstring); None leaves a field out.
     """
     if method is not None and method not in METHODS:
@@ -420,6 +435,7 @@ def write_table(
     rows = sorted(entries, key=lambda e: (e.spun.lower(), -e.p_restore, e.original))
     extra = "" if spin_gate is None else f"\tspin_gate={spin_gate:.4f}"
     extra += "" if threshold is None else f"\tthreshold={threshold:g}"
+    extra += "" if hit_gate is None else f"\thit_gate={hit_gate:g}"
     extra += "" if method is None else f"\tmethod={method}"
     extra += "" if docs is None else f"\tdocs={docs}"
     extra += "" if precision is None else f"\tprecision={precision:.3f}"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from ..models.table import Table
 from ..options import RestoreOptions
 from ..text.tokens import Token, lm_token, norm, sentence_spans, tokenize
+from . import hit_gate
 from .candidates import Candidate, table_candidates
 from .detect import SpinEvidence, spin_evidence, word_counts
 from .proposals import name_positions, name_words, open_candidates, unique, without_names
@@ -66,9 +67,17 @@ class _Offered(NamedTuple):
 _Gains = dict[tuple[int, Candidate], float]
 
 
-def analyse(text: str, table: Table, scorer: Any, options: RestoreOptions) -> Analysis:
+def analyse(
+    text: str,
+    table: Table,
+    scorer: Any,
+    options: RestoreOptions,
+    clean_hits: tuple[float, float] | None = None,
+) -> Analysis:
     """Tokenize ``text``, measure how spun it looks, and (unless it looks less spun than
-    ``options.min_spin``) propose candidates and score each against the LM ``scorer``."""
+    ``options.min_spin``) propose candidates and score each against the LM ``scorer``.
+    ``clean_hits`` (:func:`~unspin.restore.hit_gate.clean_expectation`) turns on the
+    table's hit gate, if it has one."""
     tokens = tokenize(text)
     keys = [norm(t.text) for t in tokens]
     lm_words = [lm_token(t) for t in tokens]
@@ -76,13 +85,18 @@ def analyse(text: str, table: Table, scorer: Any, options: RestoreOptions) -> An
     counts = word_counts(keys)
     tabled = [table_candidates(tokens[a:b], keys[a:b], text, table) for a, b in spans]
     known: _Gains = {}
-    hits = _table_hits(keys, lm_words, spans, tabled, scorer, known)
+    hit_gated = clean_hits is not None and table.hit_gate is not None
+    hits, restorable = _table_hits(keys, lm_words, spans, tabled, scorer, known, hit_gated)
     # The language model's view of every sentence (reused below) and the signs of
     # spinning it gives with the thesaurus (unspin.restore.spin_features).
     sent_logprobs = [scorer.token_logprobs(lm_words[a:b]) for a, b in spans]
     signals = document_signals(tokens, keys, lm_words, spans, sent_logprobs, scorer)
     words_total = sum(1 for t in tokens if t.kind == "word")
     evidence = spin_evidence(counts, words_total, hits, table.spin_gate, signals)
+    if hit_gated:
+        assert clean_hits is not None
+        no_hits = spin_evidence(counts, words_total, 0, None, signals)
+        evidence = _hit_gated(evidence, no_hits, restorable, words_total, table, clean_hits)
     if evidence.spin < options.min_spin:
         return Analysis(tokens, [], evidence)  # left alone: nothing to decide
     looks_spun = evidence.spin >= 0.5
@@ -111,22 +125,50 @@ def _table_hits(
     tabled: Sequence[list[Candidate]],
     scorer: Any,
     known: _Gains,
-) -> int:
+    weighted: bool = False,
+) -> tuple[int, dict[tuple[str, ...], set[int]]]:
     """Spin evidence from the table: words covered by table phrases that are usually spins
     *and* whose restoration the LM prefers here (clean text reads better as it stands),
-    each phrase counted at most :data:`_HITS_PER_PHRASE` times. The gains go into ``known``."""
+    each phrase counted at most :data:`_HITS_PER_PHRASE` times; and, for a ``weighted``
+    (hit-gated) table, where each of its phrases the LM would restore, usual spin or not.
+    The gains go into ``known``."""
     hits = 0
     per_phrase: Counter[tuple[str, ...]] = Counter()
+    restorable: dict[tuple[str, ...], set[int]] = {}
     for (a, b), cands in zip(spans, tabled, strict=True):
-        strong = [c for c in cands if c.evidence > 0 and c.words != ("the",)]
+        strong = [c for c in cands if (weighted or c.evidence > 0) and c.words != ("the",)]
         gains = local_gains(scorer, lm_words[a:b], strong)
         known.update(zip([(a, c) for c in strong], gains, strict=True))
         for c, g in zip(strong, gains, strict=True):
             phrase = tuple(keys[a + c.i : a + c.j])
-            if g > 0 and per_phrase[phrase] < _HITS_PER_PHRASE:
+            if weighted and g > 0:
+                restorable.setdefault(phrase, set()).add(a + c.i)
+            if g > 0 and c.evidence > 0 and per_phrase[phrase] < _HITS_PER_PHRASE:
                 per_phrase[phrase] += 1
                 hits += c.j - c.i
-    return hits
+    return hits, restorable
+
+
+def _hit_gated(
+    evidence: SpinEvidence,
+    no_hits: SpinEvidence,
+    restorable: dict[tuple[str, ...], set[int]],
+    words: int,
+    table: Table,
+    clean_hits: tuple[float, float],
+) -> SpinEvidence:
+    """The evidence with the table's hit gate in place of the share of hits: the estimate
+    is the larger of :func:`~unspin.restore.hit_gate.gate_spin` of the document's weighted
+    hits (each phrase's best ``p_restore``, at most :data:`_HITS_PER_PHRASE` per phrase)
+    and ``no_hits``'s (the estimate without table hits)."""
+    assert table.hit_gate is not None
+    total = sum(
+        min(len(at), _HITS_PER_PHRASE) * table.lookup(phrase)[0].p_restore
+        for phrase, at in restorable.items()
+    )
+    score = hit_gate.hit_score(total, words, *clean_hits)
+    table_spin = max(hit_gate.gate_spin(score, table.hit_gate), no_hits.table_spin)
+    return replace(evidence, spin=max(table_spin, no_hits.lm_spin), table_spin=table_spin)
 
 
 def _gains(

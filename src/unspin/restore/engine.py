@@ -17,6 +17,7 @@ from .analysis import Analysis, Scored, analyse
 from .decisions import Edit, decide_again, decided_edits
 from .decode import Decision, Scorer
 from .detect import SpinEvidence, confirmed
+from .hit_gate import clean_expectation
 
 __all__ = [
     "Edit",
@@ -51,6 +52,9 @@ class Engine:
     scorer: Any
     options: RestoreOptions
     model: DecisionModel
+    #: Clean English's weighted table hits per word, (mean, variance), for a table with
+    #: a ``hit_gate`` (:func:`unspin.restore.hit_gate.clean_expectation`).
+    clean_hits: tuple[float, float] | None = None
 
     @property
     def signature(self) -> str:
@@ -66,7 +70,7 @@ class Engine:
     def analyse(self, text: str) -> Analysis:
         """Tokenize, propose candidates, score each against the LM, measure the document
         (:func:`unspin.restore.analysis.analyse`)."""
-        return analyse(text, self.table, self.scorer, self.options)
+        return analyse(text, self.table, self.scorer, self.options, self.clean_hits)
 
     def spin(self, text: str) -> SpinEvidence:
         """The document spin evidence for ``text``."""
@@ -106,7 +110,8 @@ def engine_for(table: Table, options: RestoreOptions) -> Engine:
     model = load_decision_model()
     if table.threshold is not None:
         model = model.for_learned_table(table.threshold)
-    return Engine(table, _load_scorer(options), options, model)
+    clean_hits = clean_expectation(table.entries) if table.hit_gate is not None else None
+    return Engine(table, _load_scorer(options), options, model, clean_hits)
 
 
 @lru_cache(maxsize=8)
