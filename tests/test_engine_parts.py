@@ -190,3 +190,20 @@ def test_the_engine_wires_analysis_to_decisions(small_table: Path) -> None:
         text, analysis, engine.model, engine.scorer, engine.options.margin
     )
     assert {e.found for e in edits} <= {"court docket", "in keeping with"}
+
+
+def test_a_table_phrase_may_start_with_a_number_but_a_number_alone_is_kept() -> None:
+    from unspin.models.table import Entry, Table
+    from unspin.restore.candidates import table_candidates
+
+    table = Table.from_entries(
+        [
+            Entry("12 months", "year", 9, 0, 0.9, 0.3, "pile"),
+            Entry("3rd", "third", 9, 0, 0.9, 0.3, "pile"),
+        ]
+    )
+    text = "Sales rose this 12 months, the 3rd rise."
+    tokens = tokenize(text)
+    keys = [t.text.lower() for t in tokens]
+    found = [(c.i, c.j, c.words) for c in table_candidates(tokens, keys, text, table)]
+    assert found == [(3, 5, ("year",))]

@@ -91,9 +91,11 @@ def table_candidates(
     n = len(tokens)
     for i in range(n):
         longest = table.longest_at(keys[i], inflected)
-        if not longest or tokens[i].kind != "word" or tokens[i].protected:
+        if not longest or tokens[i].kind == "punct" or tokens[i].protected:
             continue
         for length in range(min(longest, n - i), 0, -1):
+            if tokens[i].kind == "num" and (length == 1 or not text[tokens[i].end].isspace()):
+                continue  # a number ("12", "3rd") is never swapped; "12 months" -> "year" may be
             key = tuple(keys[i : i + length])
             entries = [(e, e.original) for e in table.lookup(key)]
             discount = 1.0
