@@ -19,7 +19,7 @@ def spin_score(text: str, options: RestoreOptions | None = None, **overrides: An
     >>> spin_score("The court ruled on Friday.") < 0.5
     True
     """
-    return get_engine(resolve_options(options, **overrides)).spin(text).spin
+    return document_spin(text, options, **overrides).spin
 
 
 def document_spin(
