@@ -344,7 +344,28 @@ def _progress(paths: list[str], quiet: bool = False):  # type: ignore[no-untyped
 
 @app.command()
 def explain(
-    file: Annotated[str, typer.Argument(help="File to explain; '-' reads stdin.")] = "-",
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Files to explain; none or '-' reads stdin.")
+    ] = None,
+    html: Annotated[
+        bool,
+        typer.Option(
+            "--html",
+            help="Write one self-contained review page of all FILES instead: each edit "
+            "inline, words that look spun but were left alone, spin estimates.",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="With --html: the page to write (else stdout)."),
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="With --html: input is JSON lines; review --field.")
+    ] = False,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Field reviewed with --jsonl (repeatable; default: text)."),
+    ] = None,
     table: TableOpt = None,
     lm: LmOpt = None,
     no_lm: NoLmOpt = False,
@@ -360,14 +381,61 @@ def explain(
 
     Input longer than about 1 MB is explained chunk by chunk as `restore` restores it;
     offsets stay those of the whole input.
+
+    With --html, one HTML page of all FILES goes to -o FILE (or stdout): open it in a
+    browser to check the edits by eye. It is self-contained (works offline). With --jsonl,
+    a malformed line is skipped and named on stderr, and the exit code is 3.
     """
     from .pipelines.files import explain_file
 
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
+    paths = files or ["-"]
+    if not html and (output or jsonl or field or len(paths) > 1):
+        raise _fail("several files, --output, --jsonl and --field go with --html", 2)
     with _errors():
         _check_files(options)
-        for e in explain_file(file, options, encoding=encoding, errors=errors, progress=not quiet):
+        if html:
+            skipped = _explain_html(paths, output, jsonl, field or ["text"], options, encoding,
+                                    errors)
+            if skipped:
+                raise _fail(f"{skipped} malformed line{'s' * (skipped > 1)} skipped (see above)",
+                            EXIT_PASSED_THROUGH)
+            return
+        for e in explain_file(
+            paths[0], options, encoding=encoding, errors=errors, progress=not quiet
+        ):
             typer.echo(json.dumps(e._asdict(), ensure_ascii=False))
+
+
+def _explain_html(
+    paths: list[str],
+    output: Path | None,
+    jsonl: bool,
+    fields: list[str],
+    options: RestoreOptions,
+    encoding: str,
+    errors: str,
+) -> int:
+    """Write the review page of ``paths``; the number of malformed JSONL lines skipped."""
+    from .pipelines.files import AtomicOutput, codec_errors
+    from .report import review_files, review_jsonl, to_html
+
+    codec_errors(encoding, errors)
+    skipped: list[str] = []
+
+    def skip(where: str, why: str) -> None:
+        typer.echo(f"unspin: {where}: {why}; skipped", err=True)
+        skipped.append(where)
+
+    if jsonl:
+        docs = review_jsonl(paths, fields, options, encoding=encoding, on_problem=skip)
+    else:
+        docs = review_files(paths, options, encoding=encoding, errors=errors)
+    page = to_html(docs, options=options)
+    with AtomicOutput(output) as out:
+        out.write(page.encode("utf-8", "replace"))
+        out.commit()
+    return len(skipped)
 
 
 @app.command()
