@@ -130,7 +130,7 @@ def test_seed_page_shows_every_edit(seed_page: Path) -> None:
     offline(html)
     page = Page(html)
     assert [s.name for s in page.sections] == [str(SEEDS / name) for name in JUDGED]
-    for name, section in zip(JUDGED, page.sections):
+    for name, section in zip(JUDGED, page.sections, strict=True):
         text = (SEEDS / name).read_text(encoding="utf-8")
         restoration = restore_and_explain(text)
         assert section.edits == expected(text), name
@@ -147,7 +147,7 @@ def test_seed_page_shows_every_edit(seed_page: Path) -> None:
 def test_explain_json_lines_are_the_page_edits(seed_page: Path) -> None:
     """`unspin explain FILE` (JSON lines) and the page show the same edits, offsets aside."""
     page = Page(seed_page.read_text(encoding="utf-8"))
-    for name, section in zip(JUDGED, page.sections):
+    for name, section in zip(JUDGED, page.sections, strict=True):
         result = runner.invoke(app, ["explain", str(SEEDS / name)])
         assert result.exit_code == 0, result.output
         lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -213,8 +213,9 @@ def test_cli_errors_and_routes(small_table: Path, tmp_path: Path) -> None:
     a.write_text(SPUN, encoding="utf-8")
     out = tmp_path / "page.html"
     # A missing file: one line, exit 1, no page left behind.
-    missing = runner.invoke(app, ["explain", "--html", str(a), str(tmp_path / "no.txt"),
-                                  "-o", str(out), *fast])
+    missing = runner.invoke(
+        app, ["explain", "--html", str(a), str(tmp_path / "no.txt"), "-o", str(out), *fast]
+    )
     assert missing.exit_code == 1 and "no.txt" in missing.output
     assert missing.output.count("\n") == 1 and not out.exists()
     # Flags that only mean something with --html.
@@ -240,14 +241,34 @@ def test_jsonl_fields_and_malformed_lines(small_table: Path, tmp_path: Path) -> 
     ]
     items.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "page.html"
-    result = runner.invoke(app, ["explain", "--html", "--jsonl", "--field", "title",
-                                 "--field", "text", str(items), "-o", str(out),
-                                 "-t", str(small_table), "--table-only", "--min-spin", "0"])
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            "--html",
+            "--jsonl",
+            "--field",
+            "title",
+            "--field",
+            "text",
+            str(items),
+            "-o",
+            str(out),
+            "-t",
+            str(small_table),
+            "--table-only",
+            "--min-spin",
+            "0",
+        ],
+    )
     assert result.exit_code == 3, result.output
     assert f"{items}:2" in result.output and f"{items}:4" in result.output
     page = Page(out.read_text(encoding="utf-8"))
     assert [s.name for s in page.sections] == [
-        f"{items}:1 title", f"{items}:1 text", f"{items}:5 title", f"{items}:5 text"
+        f"{items}:1 title",
+        f"{items}:1 text",
+        f"{items}:5 title",
+        f"{items}:5 text",
     ]
     opts = RestoreOptions(tables=(small_table,), thorough=False, min_spin=0)
     assert page.sections[1].edits == expected(SPUN, opts)
@@ -256,9 +277,17 @@ def test_jsonl_fields_and_malformed_lines(small_table: Path, tmp_path: Path) -> 
 def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("chromium")
     assert exe is not None
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tempfile.mkdtemp()}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tempfile.mkdtemp()}",
+    ]
     return subprocess.run([exe, *flags, *args], capture_output=True, text=True, timeout=120)
 
 
@@ -276,7 +305,7 @@ def test_a_real_browser_renders_the_page(seed_page: Path, tmp_path: Path) -> Non
     assert dumped.returncode == 0, dumped.stderr
     rendered = Page(dumped.stdout)  # the DOM after parsing, as the browser built it
     assert len(rendered.sections) == len(JUDGED)
-    for name, section in zip(JUDGED, rendered.sections):
+    for name, section in zip(JUDGED, rendered.sections, strict=True):
         text = (SEEDS / name).read_text(encoding="utf-8")
         assert section.edits == expected(text), name
         assert "".join(section.original).replace("\r\n", "\n") == text.replace("\r\n", "\n")

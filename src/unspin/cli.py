@@ -395,11 +395,14 @@ def explain(
     with _errors():
         _check_files(options)
         if html:
-            skipped = _explain_html(paths, output, jsonl, field or ["text"], options, encoding,
-                                    errors)
+            skipped = _explain_html(
+                paths, output, jsonl, field or ["text"], options, encoding, errors
+            )
             if skipped:
-                raise _fail(f"{skipped} malformed line{'s' * (skipped > 1)} skipped (see above)",
-                            EXIT_PASSED_THROUGH)
+                raise _fail(
+                    f"{skipped} malformed line{'s' * (skipped > 1)} skipped (see above)",
+                    EXIT_PASSED_THROUGH,
+                )
             return
         for e in explain_file(
             paths[0], options, encoding=encoding, errors=errors, progress=not quiet

@@ -89,7 +89,8 @@ def _marked(doc: Review, parts: list[str]) -> None:
                 e.start,
                 e.end,
                 f'<span class="edit s{_level(e.score)}" title="{escape(tip)}" '
-                f'data-source="{escape(e.source)}" data-score="{e.score:.3f}">{found}{fixed}</span>',
+                f'data-source="{escape(e.source)}" data-score="{e.score:.3f}">'
+                f"{found}{fixed}</span>",
             )
         )
     for s in doc.flagged:
@@ -165,8 +166,9 @@ def _summary(docs: list[tuple[str, float, int, int]]) -> list[str]:
     out = ['<div class="summary"><dl>']
     out += [f'<dt>{label}</dt><dd data-count="{label}">{n:,}</dd>' for label, n in rows]
     out += ["</dl>", _histogram(spins), "</div>"]
-    out.append("<table><tr><th>#</th><th>document</th><th>spin</th><th>edits</th>"
-               "<th>flagged</th></tr>")
+    out.append(
+        "<table><tr><th>#</th><th>document</th><th>spin</th><th>edits</th><th>flagged</th></tr>"
+    )
     for n, (name, spin, edits, flagged) in enumerate(docs, start=1):
         out.append(
             f'<tr><td>{n}</td><td><a href="#doc-{n}">{escape(name)}</a></td>'
@@ -208,7 +210,7 @@ def to_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>\n"
         f"<h1>{escape(title)}</h1>"
-        f'<p class="sig">{escape(signature)}</p>'
+        f'<p class="sig">setup: {escape(signature)}</p>'
         '<p class="legend">Restored words in <ins style="text-decoration:none;'
         'font-weight:600;color:#063">green</ins>, darker the stronger the evidence, after '
         'the spun words they replace, <del style="color:#a33">struck through</del>; '
