@@ -201,10 +201,11 @@ def test_page_size_is_linear_in_documents(small_table: Path) -> None:
     opts = RestoreOptions(tables=(small_table,), thorough=False, min_spin=0)
     texts = [SPUN * 3, "Clean text stays as it is.\n" * 5, "The court docket ruled.\n"]
     reviews = [review(t, f"doc {k}", opts) for k, t in enumerate(texts)]
-    small = len(to_html(reviews * 34))
-    large = len(to_html(reviews * 334))  # 1,002 documents
-    assert 9.5 < large / small < 10.1
-    assert large < 2500 * 1002  # a few KB a document, page furniture included
+    one, small, large = (len(to_html(reviews * k)) for k in (1, 34, 334))  # up to 1,002
+    per_doc_small = (small - one) / (34 - 1) / 3
+    per_doc_large = (large - small) / (334 - 34) / 3
+    assert 0.98 < per_doc_large / per_doc_small < 1.03  # linear: each document adds the same
+    assert per_doc_large < 3 * sum(map(len, texts)) / 3 + 1500  # a small multiple of its text
 
 
 def test_cli_errors_and_routes(small_table: Path, tmp_path: Path) -> None:

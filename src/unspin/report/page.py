@@ -41,7 +41,8 @@ h2 a{color:inherit;text-decoration:none}
 .summary dt{color:#555}.summary dd{margin:0;font-weight:600;color:#222;text-align:right}
 table{border-collapse:collapse;margin:.5rem 0 1rem}
 td,th{padding:1px .6rem;text-align:right}td:nth-child(2),th:nth-child(2){text-align:left}
-section.doc{border-top:1px solid #ddd;padding:1rem 0}
+section.doc{border-top:1px solid #ddd;padding:1rem 0;content-visibility:auto;
+ contain-intrinsic-size:auto 30rem}
 .text{white-space:pre-wrap;overflow-wrap:break-word;margin-top:.6rem}
 .edit{border-radius:3px;padding:0 2px;cursor:help}
 .edit del{color:#a33;text-decoration:line-through;text-decoration-color:#a33}
@@ -79,7 +80,7 @@ def _marked(doc: Review, parts: list[str]) -> None:
     marks: list[tuple[int, int, str]] = []
     for e in doc.restoration.edits:
         tip = (
-            f"{e.found!r} restored as {e.restored!r} · score {e.score:.2f} · "
+            f"‘{e.found}’ restored as ‘{e.restored}’ · score {e.score:.2f} · "
             f"source: {_source(e.source)}"
         )
         found = f"<del>{escape(e.found)}</del>" if e.found else ""
@@ -95,7 +96,7 @@ def _marked(doc: Review, parts: list[str]) -> None:
         )
     for s in doc.flagged:
         tip = (
-            f"looks spun: the language model would rather read {s.original!r} here "
+            f"looks spun: the language model would rather read ‘{s.original}’ here "
             f"(strength {s.strength:.2f}); left alone"
         )
         marks.append((s.start, s.end, f'<mark class="flag" title="{escape(tip)}">'))
@@ -115,6 +116,8 @@ def _section(n: int, doc: Review, parts: list[str]) -> None:
     edits, flagged = len(doc.restoration.edits), len(doc.flagged)
     if edits:
         what = f"{edits} edit{'s' * (edits != 1)}"
+    elif not doc.text:
+        what = '<span class="unchanged">empty</span>'
     elif doc.spin < SPUN:
         what = '<span class="unchanged">unchanged: does not look spun</span>'
     else:
@@ -135,21 +138,24 @@ def _histogram(spins: list[float]) -> str:
     for s in spins:
         counts[min(int(max(s, 0.0) * _BINS), _BINS - 1)] += 1
     top = max(counts) or 1
-    w, h, bw = 238, 70, 22
+    w, h, bw, top_y = 238, 70, 22, 14  # bars h high, below a line of text
     bars = []
     for k, c in enumerate(counts):
         bh = round(h * c / top)
         colour = "#c0504d" if k / _BINS >= SPUN else "#7a9ec4"
         bars.append(
-            f'<rect x="{k * (bw + 2)}" y="{h - bh}" width="{bw}" height="{bh}" fill="{colour}">'
-            f"<title>spin {k / _BINS:.1f}-{(k + 1) / _BINS:.1f}: {c} documents</title></rect>"
+            f'<rect x="{k * (bw + 2)}" y="{top_y + h - bh}" width="{bw}" height="{bh}" '
+            f'fill="{colour}"><title>spin {k / _BINS:.1f}-{(k + 1) / _BINS:.1f}: {c} '
+            "documents</title></rect>"
         )
+    base = top_y + h
     return (
-        f'<svg width="{w}" height="{h + 28}" viewBox="0 0 {w} {h + 28}" role="img" '
+        f'<svg width="{w}" height="{base + 28}" viewBox="0 0 {w} {base + 28}" role="img" '
         f'aria-label="histogram of spin estimates">{"".join(bars)}'
-        f'<text x="0" y="{h + 12}">0</text><text x="{w / 2 - 8}" y="{h + 12}">0.5</text>'
-        f'<text x="{w - 8}" y="{h + 12}">1</text>'
-        f'<text x="0" y="{h + 25}">documents by spin estimate (red: spun)</text></svg>'
+        f'<text x="0" y="9">tallest bar: {max(counts):,} document{"s" * (max(counts) != 1)}</text>'
+        f'<text x="0" y="{base + 12}">0</text><text x="{w / 2 - 8}" y="{base + 12}">0.5</text>'
+        f'<text x="{w - 8}" y="{base + 12}">1</text>'
+        f'<text x="0" y="{base + 25}">documents by spin estimate (red: spun)</text></svg>'
     )
 
 
