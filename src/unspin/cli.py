@@ -1,7 +1,8 @@
 """Command-line interface: flags become options and library calls; messages and exit codes
 live here, the work does not. Flags become a RestoreOptions in :func:`make_options`;
-``restore``, ``explain`` and ``score`` call :mod:`unspin.pipelines.files`, ``learn`` calls
-:mod:`unspin.learn.table_file`, ``train-lm`` :mod:`unspin.models.lm_train`."""
+``restore``, ``explain`` and ``score`` call :mod:`unspin.pipelines.files` (``explain
+--html``: :mod:`unspin.report`), ``learn`` calls :mod:`unspin.learn.table_file`,
+``train-lm`` :mod:`unspin.models.lm_train`."""
 
 from __future__ import annotations
 
@@ -345,7 +346,8 @@ def _progress(paths: list[str], quiet: bool = False):  # type: ignore[no-untyped
 @app.command()
 def explain(
     files: Annotated[
-        list[str] | None, typer.Argument(help="Files to explain; none or '-' reads stdin.")
+        list[str] | None,
+        typer.Argument(help="File to explain (several with --html); none or '-' reads stdin."),
     ] = None,
     html: Annotated[
         bool,
@@ -384,7 +386,10 @@ def explain(
 
     With --html, one HTML page of all FILES goes to -o FILE (or stdout): open it in a
     browser to check the edits by eye. It is self-contained (works offline). With --jsonl,
-    a malformed line is skipped and named on stderr, and the exit code is 3.
+    a malformed line is skipped and named on stderr.
+
+    Exit codes: 0 done; 1 error (a file missing or unreadable: no page is written); 2 usage
+    error; 3 with --html --jsonl, malformed lines were skipped (the page has the others).
     """
     from .pipelines.files import explain_file
 
