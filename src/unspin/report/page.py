@@ -71,7 +71,11 @@ def _source(source: str) -> str:
 
 def _bar(spin: float) -> str:
     low = "" if spin >= SPUN else ' class="low"'
-    return f'<span class="bar"><i{low} style="width:{100 * min(max(spin, 0), 1):.0f}%"></i></span>'
+    width = 100 * min(max(spin, 0.0), 1.0)
+    return (
+        f'<span class="bar" title="spin estimate, 0 clean to 1 heavily spun; {SPUN} and up '
+        f'looks spun (unspin score)"><i{low} style="width:{width:.0f}%"></i></span>'
+    )
 
 
 def _marked(doc: Review, parts: list[str]) -> None:
@@ -99,15 +103,13 @@ def _marked(doc: Review, parts: list[str]) -> None:
             f"looks spun: the language model would rather read ‘{s.original}’ here "
             f"(strength {s.strength:.2f}); left alone"
         )
-        marks.append((s.start, s.end, f'<mark class="flag" title="{escape(tip)}">'))
+        word = escape(text[s.start : s.end])
+        marks.append((s.start, s.end, f'<mark class="flag" title="{escape(tip)}">{word}</mark>'))
     marks.sort(key=lambda m: m[0])
     pos = 0
     for start, end, markup in marks:
         parts.append(escape(text[pos:start]))
-        if markup.startswith("<mark"):
-            parts.append(f"{markup}{escape(text[start:end])}</mark>")
-        else:
-            parts.append(markup)
+        parts.append(markup)
         pos = end
     parts.append(escape(text[pos:]))
 
