@@ -527,6 +527,52 @@ def learn(
     )
 
 
+@app.command("match")
+@_guarded
+def match_command(
+    pile: Annotated[
+        list[Path], typer.Argument(help="The pile: .txt files, folders, .jsonl(.gz) files.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the links here (JSON lines; default stdout)."),
+    ] = None,
+    field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="Id field of .jsonl records (else file:line).")
+    ] = "id",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+) -> None:
+    """Link each spun copy in a pile to its original, one JSON object a line:
+    {"spun", "original", "shared", "spun_words", "margin"}, sorted by spun copy.
+
+    "shared" is the share of the copy's words in sentences aligned to the original,
+    "spun_words" how many of those differ from the original's. A copy of part of an
+    original is linked; two clean versions of one story are not.
+
+    Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
+    stderr) were skipped.
+    """
+    from .learn.match import match_pile
+    from .pipelines.files import AtomicOutput
+
+    def named(message: str) -> None:
+        typer.echo(f"unspin: {message}; skipped", err=True)
+
+    result = match_pile(pile, field=field, id_field=id_field, progress=not quiet, problem=named)
+    with AtomicOutput(output) as out:
+        text = "".join(json.dumps(k.as_json(), ensure_ascii=False) + "\n" for k in result.links)
+        out.write(text.encode("utf-8"))
+        out.commit()
+    if not quiet:
+        typer.echo(result.format(), err=True)
+    if result.skipped:
+        n = len(result.skipped)
+        raise _fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
+
+
 @app.command("train-lm")
 @_guarded
 def train_lm(
