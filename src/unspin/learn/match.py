@@ -428,6 +428,12 @@ class PileIndex:
         """Document ``n``'s text (read back from disk)."""
         return self._store.get(n)
 
+    def dump(self, path: Path) -> None:
+        """Write the pile's documents as JSONL (``id``, ``text``), numbered as here."""
+        with path.open("w", encoding="utf-8") as f:
+            for n, ident in enumerate(self.ids):
+                f.write(json.dumps({"id": ident, "text": self.text(n)}) + "\n")
+
     def links(self) -> list[Link]:
         """Every spun copy with its original, sorted by copy then original."""
         out = []
