@@ -40,8 +40,7 @@ _FOOTERS = [
     "\nCopyright (c) 2024 {site}. All rights reserved.\n",
     "\n\nShare this:\nFacebook Twitter LinkedIn Email\nLike this: Like Loading...\n",
     "\n\nSource: {site}\nTags: {cat}, markets, economy\nLeave a comment\n",
-    "\n\nSubscribe to our newsletter for the latest {cat} news. Click here to join "
-    "{site} today!\n",
+    "\n\nSubscribe to our newsletter for the latest {cat} news. Click here to join {site} today!\n",
 ]
 _CATS = ["Business", "Finance", "Markets", "Economy", "World", "Commodities"]
 _MONTHS = ["January", "March", "May", "July", "September", "November"]
@@ -95,15 +94,30 @@ def build_pile(
         partial = k % 3 == 2
         original = cut(s.original) if partial else s.original
         kind = "spun_partial" if partial else "spun_whole"
-        rows.append((f"s{k}", header + body + footer, {
-            "kind": kind, "twin": f"o{k}", "reference": header + s.original + footer,
-        }))
+        rows.append(
+            (
+                f"s{k}",
+                header + body + footer,
+                {
+                    "kind": kind,
+                    "twin": f"o{k}",
+                    "reference": header + s.original + footer,
+                },
+            )
+        )
         rows.append((f"o{k}", original, {"kind": "original", "reference": original}))
     for k, s in enumerate(stories[partnered : partnered + alone]):
         header, body, footer = wrap(s.spun, rng)
-        rows.append((f"a{k}", header + body + footer, {
-            "kind": "spun_alone", "reference": header + s.original + footer,
-        }))
+        rows.append(
+            (
+                f"a{k}",
+                header + body + footer,
+                {
+                    "kind": "spun_alone",
+                    "reference": header + s.original + footer,
+                },
+            )
+        )
     for k, s in enumerate(stories[partnered + alone : partnered + alone + clean]):
         rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
     rng.shuffle(rows)
@@ -123,9 +137,7 @@ def build_pile(
 def match_report(folder: Path, truth: dict, output: Path, extra: list[str] = ()) -> dict:
     """``unspin match`` as a user runs it (timed), scored against the pile's truth."""
     started = time.perf_counter()
-    subprocess.run(
-        ["unspin", "match", str(folder), "-o", str(output), "-q", *extra], check=True
-    )
+    subprocess.run(["unspin", "match", str(folder), "-o", str(output), "-q", *extra], check=True)
     seconds = time.perf_counter() - started
     links = [json.loads(line) for line in output.read_text().splitlines() if line.strip()]
     docs = truth["docs"]

@@ -36,9 +36,7 @@ def names(links) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 def test_seeds_link_the_spun_copy_to_its_original_only() -> None:
     result = match_pile([SEEDS])
     assert result.documents == 5 and not result.skipped
-    assert names(result.links) == [
-        ("000_37e887db59ef4590.txt", "001_1d8b1f4f4203ccee.txt")
-    ]
+    assert names(result.links) == [("000_37e887db59ef4590.txt", "001_1d8b1f4f4203ccee.txt")]
     link = result.links[0]
     # 000 copies part of 001's story: part of its words are aligned, many of those differ
     assert 0.3 < link.shared <= 1.0
@@ -114,9 +112,7 @@ def test_jsonl_pile_uses_the_id_field_and_skips_bad_entries(tmp_path: Path) -> N
     ]
     pile.write_text("\n".join(lines) + "\n", encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(
-        app, ["match", str(pile), "--field", "body", "--id-field", "key", "-q"]
-    )
+    result = runner.invoke(app, ["match", str(pile), "--field", "body", "--id-field", "key", "-q"])
     assert result.exit_code == 3  # done, bad entries skipped
     assert "line 2: not valid JSON" in result.output and "line 4" in result.output
     links = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -159,3 +155,107 @@ def test_shutil_copy_of_pile_gives_same_links(tmp_path: Path) -> None:
     here = [(Path(k.spun).name, Path(k.original).name, k.shared) for k in match_pile([SEEDS]).links]
     there = match_pile([tmp_path / "seeds"]).links
     assert here == [(Path(k.spun).name, Path(k.original).name, k.shared) for k in there]
+
+
+# ---------------------------------------------------------------- restore --pile
+
+
+def test_restore_from_twin_takes_the_originals_words_and_keeps_the_copys_lines(
+    tmp_path: Path,
+) -> None:
+    from unspin.learn.twin_restore import PileRestorer
+
+    original = seed("001")
+    copy = HEADER + seed("000") + FOOTER
+    pile = write(tmp_path / "pile", {"copy.txt": copy, "original.txt": original})
+    restorer = PileRestorer([pile])
+    try:
+        done = restorer.restore(copy)
+        assert done.how == "twin" and Path(done.twin or "").name == "original.txt"
+        text = done.restoration.text
+        assert text.startswith(HEADER) and text.endswith(FOOTER)  # the copy's own lines
+        twin = [e for e in done.restoration.edits if e.source.startswith("twin:")]
+        assert twin and all(e.restored in original for e in twin)
+        # sentences of the original come back word for word (000 rewrote some of them)
+        from unspin.learn.align import prepare
+
+        sentences = [
+            original[x.tokens[0].start : x.tokens[-1].end] for x in prepare(original).sentences
+        ]
+        assert sum(x in text for x in sentences) > sum(x in copy for x in sentences) + 3
+        # the edits replay
+        from unspin.restore.api import apply_edits
+
+        assert apply_edits(copy, done.restoration.edits) == text
+        # clean texts come back byte-identical
+        assert restorer.restore(original).restoration.text == original
+        assert restorer.restore(original).how == "clean"
+    finally:
+        restorer.close()
+
+
+STORY = [
+    "The lawyers told a federal judge on Friday that the company would appeal the ruling.",
+    "The judge said she would decide next week whether the case could go to trial.",
+    "According to court papers, the company had asked the court to dismiss the lawsuit.",
+    "A spokesman for the company declined to comment on the decision on Friday evening.",
+    "The customers who filed the lawsuit say the company hid fees from them for years.",
+    "Their lawyers expected the judge to rule in their favour, according to the filing.",
+]
+SWAPS = {
+    "lawyers": "attorneys",
+    "told": "advised",
+    "judge": "choose",
+    "According to": "In keeping with",
+    "according to": "in keeping with",
+    "company": "corporate",
+    "declined": "refused",
+    "customers": "clients",
+    "expected": "anticipated",
+    "decide": "determine",
+}
+
+
+def spin(text: str) -> str:
+    for word, swap in SWAPS.items():
+        text = text.replace(word, swap)
+    return text
+
+
+def test_a_whole_twin_restores_a_generated_copy_exactly(tmp_path: Path) -> None:
+    from unspin.learn.twin_restore import PileRestorer
+
+    original = "\n".join(STORY) + "\n"
+    copy = HEADER + spin(original) + FOOTER
+    pile = write(tmp_path / "pile", {"a.txt": copy, "b.txt": original, "c.txt": seed("003")})
+    restorer = PileRestorer([pile])
+    try:
+        assert restorer.restore(copy).restoration.text == HEADER + original + FOOTER
+        assert restorer.restore(seed("003")).restoration.text == seed("003")
+    finally:
+        restorer.close()
+
+
+def test_restore_pile_cli_files_and_jsonl(tmp_path: Path) -> None:
+    copy = seed("000") + FOOTER
+    pile = write(
+        tmp_path / "pile",
+        {"copy.txt": copy, "original.txt": seed("001"), "clean.txt": seed("003")},
+    )
+    out = tmp_path / "out"
+    files = [str(pile / n) for n in ("copy.txt", "original.txt", "clean.txt")]
+    result = CliRunner().invoke(app, ["restore", "--pile", str(pile), *files, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "original.txt").read_bytes() == (pile / "original.txt").read_bytes()
+    restored = (out / "copy.txt").read_text(encoding="utf-8")
+    assert restored != copy and restored.endswith(FOOTER)
+
+    stream = tmp_path / "in.jsonl"
+    rows = [{"id": 1, "text": copy}, {"id": 2, "text": seed("001")}]
+    stream.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["restore", "--pile", str(pile), "--jsonl", str(stream), "-q"])
+    assert result.exit_code == 3  # the malformed line passed through
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert json.loads(lines[0])["text"] == restored
+    assert lines[1] == json.dumps(rows[1])  # unchanged record: byte for byte
+    assert lines[2] == "not json"

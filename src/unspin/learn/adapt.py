@@ -53,6 +53,7 @@ class AdaptSummary:
         lines.append(f"  written to:           {self.output}")
         return "\n".join(lines)
 
+
 def pile_clean_texts(
     result: LearnResult,
     paths: Sequence[Path],

@@ -61,6 +61,7 @@ from ..errors import CorpusFormatError
 from ..text.corpus import _expand, iter_documents
 from .align import prepare
 from .learner import LearnResult, learn_from_chosen
+from .neardup import NearDupIndex
 from .pairing import (
     FULL_PILE,
     BigramSketch,
@@ -72,7 +73,6 @@ from .pairing import (
 from .pairing import Edge as _Edge
 from .pairing import choose_pairs as _choose_pairs
 from .pairing import direction_votes as _direction_votes
-from .neardup import NearDupIndex
 
 __all__ = ["learn_distributed", "candidate_pairs_distributed", "cache_report", "main"]
 

@@ -35,12 +35,14 @@ from ..models.table import Entry, load_merged, merge_entries, phrase_key
 from ..text.corpus import iter_pairs
 from ..text.inflect import is_inflection
 from .align import Alignment, Change, Prepared, Substitution, align, prepare
-from .pairing import (  # noqa: F401 - shared with unspin match; names kept here too
+from .pairing import (  # noqa: F401 - shared with unspin match; names kept here too  # noqa: F401
     FULL_PILE,
     MIN_COVERAGE,
     MIN_DENSITY,
     MIN_MARGIN,
     BigramSketch,
+    _direction_votes,
+    _load_lm,
     consistency,
     document_keys,
     orient_pairs,
@@ -49,7 +51,6 @@ from .pairing import (  # noqa: F401 - shared with unspin match; names kept here
     verify_pair,
 )
 from .pairing import Edge as _Edge
-from .pairing import _direction_votes, _load_lm  # noqa: F401
 from .pairing import choose_pairs as _choose_pairs
 from .pairing import pile_edges as _pile_edges
 from .phrases import phrase_entries

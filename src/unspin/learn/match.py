@@ -41,7 +41,6 @@ from ..text.corpus import Document, _expand
 from .align import Alignment, Prepared, align, prepare, word_blocks
 from .neardup import NearDupIndex
 from .pairing import (
-    MIN_DENSITY,
     MIN_MARGIN,
     BigramSketch,
     Edge,
@@ -51,7 +50,6 @@ from .pairing import (
     index_documents,
     orient_pairs,
     same_story,
-    spin_density,
     spin_margin,
 )
 
@@ -167,7 +165,7 @@ class _TextStore:
     """Texts appended to a temporary file, zlib-compressed, read back by number."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="unspin-pile-")
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="unspin-pile-")  # noqa: SIM115
         self._spans: list[tuple[int, int]] = []
         self._end = 0
 
@@ -503,4 +501,3 @@ def write_links(links: Iterable[Link], out: IO[str]) -> int:
         out.write(json.dumps(link.as_json(), ensure_ascii=False) + "\n")
         n += 1
     return n
-

@@ -15,8 +15,10 @@ only; a clean text (an original, or a clean version of one) comes back unchanged
 >>> copy = ("Posted by admin\\n\\nThe attorneys advised a federal choose on Friday that "
 ...     "the corporate would appeal. The choose stated she would rule next week.")
 >>> edits, covered = twin_edits(align(prepare(copy), prepare((d / "a.txt").read_text())), "a")
->>> apply_edits(copy, edits)
-'Posted by admin\\n\\nThe lawyers told a federal judge on Friday that the company would appeal. The judge said she would rule next week.'
+>>> print(apply_edits(copy, edits))
+Posted by admin
+<BLANKLINE>
+The lawyers told a federal judge on Friday that the company would appeal. The judge said ...
 """
 
 from __future__ import annotations
@@ -77,25 +79,26 @@ def twin_edits(
     return sorted(edits, key=lambda e: e.start), sorted(covered)
 
 
-#: Words after the twin's last sentence beyond which they are the rest of the story (the
-#: twin was cut), not the copy's own footer.
-MIN_TAIL_WORDS = 50
+#: Words before the twin's first sentence (after its last) from which they are more of
+#: the story (the twin is part of it), not the copy's own header (footer).
+MIN_EDGE_WORDS = 50
 
 
 def _outside(
     edits: Sequence[Edit], covered: Sequence[tuple[int, int]], text: str, whole: bool
 ) -> list[Edit]:
     """The edits to keep from the table: none in the ``covered`` spans, none before the
-    first of them (the copy's own header), and none after the last when the twin is
-    ``whole`` and what follows is short (the copy's own footer)."""
+    first of them when that is short (the copy's own header), and none after the last
+    when the twin is ``whole`` and what follows is short (the copy's own footer)."""
     if not covered:
         return list(edits)
     head, tail = covered[0][0], covered[-1][1]
-    footer = whole and len(text[tail:].split()) < MIN_TAIL_WORDS
+    header = len(text[:head].split()) < MIN_EDGE_WORDS
+    footer = whole and len(text[tail:].split()) < MIN_EDGE_WORDS
     return [
         e
         for e in edits
-        if e.start >= head
+        if not (header and e.start < head)
         and not (footer and e.end > tail)
         and not any(e.start < b and a < e.end for a, b in covered)
     ]
