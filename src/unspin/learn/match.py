@@ -226,6 +226,9 @@ MAX_FOREIGN_SHARE = 0.04
 # has this many swaps seen (a small pile cannot tell).
 MIN_RECURRING = 0.5
 MIN_PAIRS_FOR_RECURRENCE = 20
+# Side-decision evidence a link needs (issue 21's pile: 99.5% of true links have 0.6 or
+# more; two spun copies of one story, neither the original, about 0.1).
+MIN_LINK_MARGIN = 0.2
 
 
 class PairFeatures(NamedTuple):
@@ -281,16 +284,25 @@ def pair_features(alignment: Alignment) -> PairFeatures:
 
 
 def _choose(edges: list[Edge], equal: dict[tuple[int, int], int]) -> list[Edge]:
-    """One original per spun copy. Pairs are taken best first — an original never judged
-    spun, then most tokens in common, then the clearest side decision — each original
-    going to one copy while others want it (a pile can hold two versions of one story,
-    and each copy's own is the one no closer copy took); a copy left without one gets its
-    best. A document that is another copy's chosen original is not a copy itself (two
-    versions of one story, each with its copy, differ a little too)."""
-    spun_somewhere = {e.spun for e in edges}
+    """One original per spun copy.
+
+    A document looks spun when its pairs' side decisions, summed, say so (a copy's
+    original is judged clean against the copy, and undecided against another version of
+    its story); only such documents are linked, never to another one that looks spun.
+    Pairs are taken best first (an original that does not look spun, then most tokens in
+    common, then the clearest side decision), each original going to one copy while
+    others want it: a pile can hold two versions of one story, and each copy's own is
+    the one no closer copy took. A copy left without one gets its best. A document that
+    is another copy's chosen original is not a copy itself.
+    """
+    balance: Counter[int] = Counter()
+    for e in edges:
+        balance[e.spun] += e.margin
+        balance[e.clean] -= e.margin
+    edges = [e for e in edges if e.margin >= MIN_LINK_MARGIN and balance[e.spun] > 0]
 
     def rank(e: Edge) -> tuple:
-        return (e.clean not in spun_somewhere, equal.get((e.spun, e.clean), 0), e.margin)
+        return (balance[e.clean] <= 0, equal.get((e.spun, e.clean), 0), e.margin)
 
     ordered = sorted(edges, key=rank, reverse=True)
     best: dict[int, Edge] = {}
