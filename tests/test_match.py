@@ -259,3 +259,28 @@ def test_restore_pile_cli_files_and_jsonl(tmp_path: Path) -> None:
     assert json.loads(lines[0])["text"] == restored
     assert lines[1] == json.dumps(rows[1])  # unchanged record: byte for byte
     assert lines[2] == "not json"
+
+
+# ---------------------------------------------------------------- Dask
+
+
+def test_match_on_dask_gives_the_same_links(tmp_path: Path) -> None:
+    pytest.importorskip("dask.bag")
+    from unspin.learn.match_distributed import match_pile_dask
+
+    pile = write(
+        tmp_path / "pile",
+        {
+            "copy.txt": HEADER + seed("000"),
+            "original.txt": seed("001"),
+            "gen_copy.txt": spin("\n".join(STORY)) + FOOTER,
+            "gen_original.txt": "\n".join(STORY),
+            "other.txt": seed("003"),
+            "spun_alone.txt": seed("004"),
+        },
+    )
+    here = match_pile([pile]).links
+    assert len(here) == 2
+    # groups of one pair: every pair checked in its own task, results put back in order
+    there = match_pile_dask([pile], scheduler="sync", group_size=1).links
+    assert there == here

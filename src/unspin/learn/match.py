@@ -53,7 +53,16 @@ from .pairing import (
     spin_margin,
 )
 
-__all__ = ["Link", "MatchResult", "PileIndex", "Twin", "iter_pile", "match_pile", "write_links"]
+__all__ = [
+    "Link",
+    "MatchResult",
+    "PileIndex",
+    "Twin",
+    "check_pair",
+    "iter_pile",
+    "match_pile",
+    "write_links",
+]
 
 Problem = Callable[[str], None]
 
@@ -340,11 +349,44 @@ def local_fluency(alignment: Alignment, lm, context: int = 2) -> float:  # noqa:
     return max(-2.0, min(2.0, sum(gains) / len(gains)))
 
 
+Checked = tuple[int, int, "str | None", "Alignment | None", PairFeatures, float]
+Checker = Callable[
+    [Sequence[tuple[int, int]], Callable[[int], str], BigramSketch], Iterable[Checked]
+]
+
+
+def check_pair(
+    a: Prepared,
+    b: Prepared,
+    lm,
+    bigrams: BigramSketch | None,  # noqa: ANN001
+) -> tuple[str | None, Alignment | None, PairFeatures, float]:
+    """Align two candidate near duplicates: ``spun`` (versions of one story, one of them
+    spun), ``clean`` (versions of one story, neither spun) or None, with the alignment,
+    its :class:`PairFeatures` and, for ``spun``, the evidence that ``a`` is the spun side:
+    :func:`spin_margin` without its whole-sentence LM term, plus :func:`local_fluency` (a
+    copy's sentences can be cut or split differently from the original's, which
+    whole-sentence scores punish)."""
+    alignment = align(a, b)
+    if not same_story(alignment):
+        return None, None, PairFeatures(0, 0, 0, 0), 0.0
+    features = pair_features(alignment)
+    kind = features.kind()
+    if kind != "spun":
+        return kind, alignment, features, 0.0
+    margin = spin_margin(alignment, None, bigrams) + local_fluency(alignment, lm)
+    return kind, alignment, features, margin
+
+
 class PileIndex:
     """A pile read once and paired (see the module's docstring).
 
     ``ids``: each document's path or id, by number; ``edges``: the chosen spun -> original
-    pairs; ``clean``: documents that are an original or have a clean twin.
+    pairs; ``clean``: documents that are an original or have a clean twin. ``check``
+    replaces the checking of the candidate pairs (:func:`check_pair` on each, here): it
+    gets the sorted pairs, a function giving a document's text and the pile's bigram
+    sketch, and returns ``(a, b, kind, alignment, features, margin)`` for each pair
+    (:mod:`unspin.learn.match_distributed` does it on Dask).
     """
 
     def __init__(
@@ -356,6 +398,7 @@ class PileIndex:
         progress: bool = False,
         problem: Problem | None = None,
         threshold: float = 0.2,
+        check: Checker | None = None,
     ) -> None:
         from tqdm import tqdm
 
@@ -383,37 +426,38 @@ class PileIndex:
         self.documents = index_documents(texts(), self.index, self.bigrams, candidates, progress)
         self.lm = _load_lm()
         self._prepared = lru_cache(maxsize=4096)(lambda n: prepare(self._store.get(n)))
-        found: list[tuple[int, int, Alignment, PairFeatures]] = []
-        clean_twins: set[int] = set()
         pairs = sorted(candidates)
-        for a, b in tqdm(pairs, "aligning", unit=" pairs", disable=not progress, file=sys.stderr):
-            kind, alignment, features = self._check(self._prepared(a), self._prepared(b))
+        if check is None:
+            bar = tqdm(pairs, "aligning", unit=" pairs", disable=not progress, file=sys.stderr)
+            checked: Iterable[Checked] = (
+                (a, b, *check_pair(self._prepared(a), self._prepared(b), self.lm, self.bigrams))
+                for a, b in bar
+            )
+        else:
+            checked = check(pairs, self.text, self.bigrams)
+        found: list[tuple[int, int, Alignment, PairFeatures, float]] = []
+        clean_twins: set[int] = set()
+        for a, b, kind, alignment, features, margin in checked:
             if kind == "spun":
-                found.append((a, b, alignment, features))
+                found.append((a, b, alignment, features, margin))  # type: ignore[arg-type]
             elif kind == "clean":
                 clean_twins.update((a, b))
         # the spinner's swaps recur across the pile; an editor's changes between two clean
         # versions of a story do not
-        self._seen = Counter(k for *_, f in found for k in set(f.keys))
+        self._seen = Counter(k for *_, f, _ in found for k in set(f.keys))
         verified: list[tuple[int, int, Alignment, float]] = []
         equal: dict[tuple[int, int], int] = {}
-        for a, b, alignment, features in found:
+        for a, b, alignment, features, margin in found:
             if not self._recurring(features, own=True):
                 clean_twins.update((a, b))
                 continue
-            verified.append((a, b, alignment, self._margin(alignment)))
+            verified.append((a, b, alignment, margin))
             equal[a, b] = equal[b, a] = features.equal
         self.votes = direction_votes(verified)
         self.edges: list[Edge] = _choose(orient_pairs(verified, self.votes), equal)
         self._original_of = {e.spun: e for e in self.edges}
         spun = {e.spun for e in self.edges}
         self.clean = frozenset(({e.clean for e in self.edges} | clean_twins) - spun)
-
-    def _margin(self, alignment: Alignment) -> float:
-        """Evidence that ``alignment.spun`` is the spun side: :func:`spin_margin` without
-        its whole-sentence LM term, plus :func:`local_fluency` (a copy's sentences can be
-        cut or split differently from the original's, which whole-sentence scores punish)."""
-        return spin_margin(alignment, None, self.bigrams) + local_fluency(alignment, self.lm)
 
     def _recurring(self, features: PairFeatures, own: bool) -> bool:
         """Whether enough of a pair's swaps are seen in other pairs of the pile (always true
@@ -423,16 +467,6 @@ class PileIndex:
         least = 2 if own else 1  # a pile pair's own sighting is among the counts
         known = sum(self._seen[k] >= least for k in features.keys)
         return known >= 2 and known >= MIN_RECURRING * len(features.keys)
-
-    @staticmethod
-    def _check(a: Prepared, b: Prepared) -> tuple[str | None, Alignment | None, PairFeatures]:
-        """``spun`` (versions of one story, one of them spun), ``clean`` (versions of one
-        story, neither spun) or None, with their alignment and its features."""
-        alignment = align(a, b)
-        if not same_story(alignment):
-            return None, None, PairFeatures(0, 0, 0, 0)
-        features = pair_features(alignment)
-        return features.kind(), alignment, features
 
     def text(self, n: int) -> str:
         """Document ``n``'s text (read back from disk)."""
@@ -469,14 +503,16 @@ class PileIndex:
         best: tuple[tuple, int, Alignment] | None = None
         clean = False
         for n in self.index.query(text):
-            kind, alignment, features = self._check(prepared, self._prepared(n))
+            kind, alignment, features, margin = check_pair(
+                prepared, self._prepared(n), self.lm, self.bigrams
+            )
             if kind == "spun" and not self._recurring(features, own=False):
                 kind = "clean"
             if kind == "clean":
                 clean = True
             if kind != "spun" or n in self._original_of:
                 continue
-            margin = self._margin(alignment) + consistency(alignment, self.votes)
+            margin += consistency(alignment, self.votes)
             if margin <= -MIN_MARGIN:
                 clean = True  # the pile's document is the copy
             elif margin >= MIN_MARGIN:
