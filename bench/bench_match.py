@@ -71,8 +71,22 @@ def cut(text: str, share: float = 0.6) -> str:
     return text[: space if space > 0 else end].rstrip()
 
 
+def _other_reuters(count: int, seed: int) -> list[str]:
+    """Reuters stories outside spinner W's dev set (unrelated clean stories for big piles)."""
+    import gzip
+
+    from bench import spinner_w as w
+
+    used = {s.reuters_id for s in w.stories()}
+    with gzip.open(w.REUTERS, "rt", encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    docs = [d["text"] for d in docs if d["id"] not in used and len(d["text"].split()) >= 40]
+    random.Random(seed).shuffle(docs)
+    return docs[:count]
+
+
 def build_pile(
-    seed: int = 1, partnered: int = 600, alone: int = 150, clean: int = 600
+    seed: int = 1, partnered: int = 600, alone: int = 150, clean: int = 600, extra: int = 0
 ) -> tuple[Path, dict]:
     """Write (or reuse) the pile folder and its truth file; returns (folder, truth).
 
@@ -81,7 +95,8 @@ def build_pile(
     document should give: header + full original + footer for a spun copy)."""
     from bench import spinner_w as w
 
-    folder = OUT / f"match_pile_{partnered}_{alone}_{clean}_{seed}"
+    name = f"match_pile_{partnered}_{alone}_{clean}_{seed}" + (f"_x{extra}" if extra else "")
+    folder = OUT / name
     truth_path = folder.with_suffix(".truth.json")
     if folder.exists() and truth_path.exists():
         return folder, json.loads(truth_path.read_text())
@@ -120,6 +135,8 @@ def build_pile(
         )
     for k, s in enumerate(stories[partnered + alone : partnered + alone + clean]):
         rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
+    for k, text in enumerate(_other_reuters(extra, seed) if extra else []):
+        rows.append((f"x{k}", text, {"kind": "clean", "reference": text}))
     rng.shuffle(rows)
     names = {key: f"{n:05d}.txt" for n, (key, _, _) in enumerate(rows)}
     folder.mkdir(parents=True, exist_ok=True)
@@ -205,19 +222,19 @@ def restore_report(folder: Path, truth: dict, out_dir: Path, extra: list[str] = 
 
 
 def scaling_report(sizes: list[int], seed: int) -> dict:
-    """Match time per pile size (same shape: 600:150:600 of each 1,350 stories, scaled);
-    piles above 1,950 documents repeat stories under new headers and footers."""
+    """Match time per pile size: up to 1,950 documents the issue's shape scaled down
+    (600:150:600 of 1,350 dev stories); above, the 1,950-document pile plus unrelated
+    clean Reuters stories from outside the dev set."""
     out = {}
     for size in sizes:
-        scale = size / 1950
+        scale = min(1.0, size / 1950)
         partnered, alone = round(600 * scale), round(150 * scale)
-        clean = size - 2 * partnered - alone
-        if partnered + alone + clean > 1350:
-            out[size] = "skipped: the dev pile has 1,350 stories"
-            continue
-        folder, truth = build_pile(seed, partnered, alone, clean)
+        clean = min(600, size - 2 * partnered - alone)
+        extra = size - 2 * partnered - alone - clean
+        folder, truth = build_pile(seed, partnered, alone, clean, extra)
         report = match_report(folder, truth, OUT / f"links_{size}.jsonl")
         out[size] = {
+            "documents": report["documents"],
             "seconds": report["seconds"],
             "per_1000_docs": round(1000 * report["seconds"] / size, 2),
             "recall": report["recall"],

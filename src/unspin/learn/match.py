@@ -231,10 +231,11 @@ MIN_SWAP_SHARE = 0.008
 MIN_SWAPS = 2
 MAX_FOREIGN_SHARE = 0.04
 # Share of a pair's swaps that other pairs of the pile show too (issue 21's pile: at least
-# 0.5 for 99% of true copies; 0-0.5 between clean versions of one story), once the pile
-# has this many swaps seen (a small pile cannot tell).
+# 0.5 for 99% of true copies; 0-0.5 between clean versions of one story); a pile with
+# fewer spun-looking pairs asks less (see PileIndex._recurring).
 MIN_RECURRING = 0.5
 MIN_PAIRS_FOR_RECURRENCE = 20
+FULL_RECURRENCE_PAIRS = 500  # spun-looking pairs from which the full share is asked
 # Side-decision evidence a link needs (issue 21's pile: 99.5% of true links have 0.6 or
 # more; two spun copies of one story, neither the original, about 0.1).
 MIN_LINK_MARGIN = 0.2
@@ -445,6 +446,7 @@ class PileIndex:
         # the spinner's swaps recur across the pile; an editor's changes between two clean
         # versions of a story do not
         self._seen = Counter(k for *_, f, _ in found for k in set(f.keys))
+        self._found = len(found)
         verified: list[tuple[int, int, Alignment, float]] = []
         equal: dict[tuple[int, int], int] = {}
         for a, b, alignment, features, margin in found:
@@ -460,13 +462,17 @@ class PileIndex:
         self.clean = frozenset(({e.clean for e in self.edges} | clean_twins) - spun)
 
     def _recurring(self, features: PairFeatures, own: bool) -> bool:
-        """Whether enough of a pair's swaps are seen in other pairs of the pile (always true
-        in a pile with too few pairs to tell: :data:`MIN_PAIRS_FOR_RECURRENCE`)."""
-        if len(self._seen) < MIN_PAIRS_FOR_RECURRENCE * 5:
+        """Whether enough of a pair's swaps are seen in other pairs of the pile: a share of
+        them that grows with the pile to :data:`MIN_RECURRING` (a small pile repeats few
+        swaps), and none asked of a pile with few pairs (:data:`MIN_PAIRS_FOR_RECURRENCE`)."""
+        if self._found < MIN_PAIRS_FOR_RECURRENCE:
             return True
+        need = MIN_RECURRING * min(1.0, self._found / FULL_RECURRENCE_PAIRS)
         least = 2 if own else 1  # a pile pair's own sighting is among the counts
         known = sum(self._seen[k] >= least for k in features.keys)
-        return known >= 2 and known >= MIN_RECURRING * len(features.keys)
+        # one recurring swap of two is not enough: two clean versions share that by chance
+        swaps = len(features.keys)
+        return known >= max(1.0, need * swaps) and (known >= 2 or swaps >= 3)
 
     def text(self, n: int) -> str:
         """Document ``n``'s text (read back from disk)."""
