@@ -71,8 +71,9 @@ def cut(text: str, share: float = 0.6) -> str:
     return text[: space if space > 0 else end].rstrip()
 
 
-def _other_reuters(count: int, seed: int) -> list[str]:
-    """Reuters stories outside spinner W's dev set (unrelated clean stories for big piles)."""
+def _unrelated(count: int, seed: int) -> list[str]:
+    """Unrelated clean documents for big piles: Reuters stories outside spinner W's dev set,
+    then chunks of about 300 words of Wikipedia articles."""
     import gzip
 
     from bench import spinner_w as w
@@ -80,9 +81,17 @@ def _other_reuters(count: int, seed: int) -> list[str]:
     used = {s.reuters_id for s in w.stories()}
     with gzip.open(w.REUTERS, "rt", encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
-    docs = [d["text"] for d in docs if d["id"] not in used and len(d["text"].split()) >= 40]
-    random.Random(seed).shuffle(docs)
-    return docs[:count]
+    texts = [d["text"] for d in docs if d["id"] not in used and len(d["text"].split()) >= 40]
+    random.Random(seed).shuffle(texts)
+    if len(texts) < count:
+        with gzip.open(w.SHARED / "corpus" / "wikipedia_en.jsonl.gz", "rt", encoding="utf-8") as f:
+            for line in f:
+                words = json.loads(line)["text"].split()
+                for k in range(0, len(words) - 150, 300):
+                    texts.append(" ".join(words[k : k + 300]))
+                if len(texts) >= count:
+                    break
+    return texts[:count]
 
 
 def build_pile(
@@ -135,7 +144,7 @@ def build_pile(
         )
     for k, s in enumerate(stories[partnered + alone : partnered + alone + clean]):
         rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
-    for k, text in enumerate(_other_reuters(extra, seed) if extra else []):
+    for k, text in enumerate(_unrelated(extra, seed) if extra else []):
         rows.append((f"x{k}", text, {"kind": "clean", "reference": text}))
     rng.shuffle(rows)
     names = {key: f"{n:05d}.txt" for n, (key, _, _) in enumerate(rows)}
@@ -224,7 +233,7 @@ def restore_report(folder: Path, truth: dict, out_dir: Path, extra: list[str] = 
 def scaling_report(sizes: list[int], seed: int) -> dict:
     """Match time per pile size: up to 1,950 documents the issue's shape scaled down
     (600:150:600 of 1,350 dev stories); above, the 1,950-document pile plus unrelated
-    clean Reuters stories from outside the dev set."""
+    clean documents (Reuters stories from outside the dev set, then Wikipedia chunks)."""
     out = {}
     for size in sizes:
         scale = min(1.0, size / 1950)
