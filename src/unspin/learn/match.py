@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from ..text.corpus import Document, _expand
-from .align import Alignment, Prepared, align, prepare, word_blocks
+from ..text.tokens import Token
+from .align import Alignment, Prepared, _initial, align, prepare, word_blocks
 from .neardup import NearDupIndex
 from .pairing import (
     MIN_MARGIN,
@@ -270,6 +271,15 @@ class PairFeatures(NamedTuple):
         return "clean"
 
 
+def _figure_or_name(tokens: Sequence[Token], a: int, b: int) -> bool:
+    """Whether tokens ``[a, b)`` hold a number or a capitalised word that does not start
+    its sentence (a spinner's swap of a sentence's first word is capitalised too)."""
+    return any(
+        t.kind == "num" or (t.kind == "word" and t.text[:1].isupper() and not _initial(tokens, i))
+        for i, t in enumerate(tokens[a:b], start=a)
+    )
+
+
 def pair_features(alignment: Alignment) -> PairFeatures:
     """The :class:`PairFeatures` of an alignment.
 
@@ -285,8 +295,7 @@ def pair_features(alignment: Alignment) -> PairFeatures:
         equal += len(s.keys)
         for a1, a2, b1, b2 in word_blocks(s.code, c.code):
             equal -= a2 - a1
-            tokens = [*s.tokens[a1:a2], *c.tokens[b1:b2]]
-            if any(t.kind == "num" or (t.kind == "word" and t.text[:1].isupper()) for t in tokens):
+            if _figure_or_name(s.tokens, a1, a2) or _figure_or_name(c.tokens, b1, b2):
                 foreign += 1
     subs = alignment.substitutions()
     keys = tuple(frozenset((sub.spun, sub.original.lower())) for sub in subs)
