@@ -284,3 +284,16 @@ def test_match_on_dask_gives_the_same_links(tmp_path: Path) -> None:
     # groups of one pair: every pair checked in its own task, results put back in order
     there = match_pile_dask([pile], scheduler="sync", group_size=1).links
     assert there == here
+
+
+def test_restore_pile_names_and_skips_bad_pile_entries(tmp_path: Path) -> None:
+    copy = seed("000")
+    pile = write(tmp_path / "pile", {"copy.txt": copy, "original.txt": seed("001")})
+    (pile / "broken.txt").write_bytes(b"\xff\xfe not utf-8 \x80")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["restore", "--pile", str(pile), str(pile / "copy.txt"), "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 3
+    assert "broken.txt" in result.output and "skipped" in result.output
+    assert (out / "copy.txt").read_text(encoding="utf-8") != copy  # restored all the same
