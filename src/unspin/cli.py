@@ -599,7 +599,8 @@ def learn(
 @_guarded
 def match_command(
     pile: Annotated[
-        list[Path], typer.Argument(help="The pile: .txt files, folders, .jsonl(.gz) files.")
+        list[Path],
+        typer.Argument(help="The pile: .txt files, folders, .jsonl(.gz) files.", metavar="PILE"),
     ],
     output: Annotated[
         Path | None,
