@@ -250,6 +250,21 @@ def restore(
     encoding: EncodingOpt = "utf-8",
     errors: DecodeErrorsOpt = "strict",
     quiet: QuietOpt = False,
+    pile: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pile",
+            help="A pile of scraped articles (folder of .txt, .jsonl(.gz); repeatable): "
+            "restore each input from its original there (see `unspin match`), the rest "
+            "with a table learned from the pile's pairs; clean inputs come back unchanged.",
+        ),
+    ] = None,
+    pile_field: Annotated[
+        str, typer.Option("--pile-field", help="Text field of the pile's .jsonl records.")
+    ] = "text",
+    pile_id_field: Annotated[
+        str, typer.Option("--pile-id-field", help="Id field of the pile's .jsonl records.")
+    ] = "id",
 ) -> None:
     """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place.
 
@@ -266,9 +281,16 @@ def restore(
     On a terminal a progress bar on stderr counts MB (input over 1 MB) or records
     (--jsonl); --quiet turns it off.
 
+    With --pile, each input (a plain file is read whole) is first looked up in the
+    pile: a spun copy whose original is there takes the original's words in every
+    aligned sentence (its own header and footer lines are kept); what the original does
+    not cover, and inputs without one, are restored with a table learned from the pile.
+    Bad pile entries are named on stderr and skipped.
+
     Exit codes: 0 done; 1 error (bad file, table, model or encoding; with --strict, the
     first malformed line: every line before it has been written); 2 usage error; 3 with
-    --jsonl, malformed lines were passed through unchanged (all the others restored).
+    --jsonl, malformed lines were passed through unchanged (all the others restored), or
+    with --pile, bad pile entries were skipped.
     """
     from .pipelines.files import AtomicOutput, codec_errors, restore_file
 
@@ -280,10 +302,15 @@ def restore(
         raise _fail("--in-place cannot rewrite standard input", 2)
     if (strict or annotate) and not jsonl:
         raise _fail("--strict and --annotate go with --jsonl", 2)
+    if pile and annotate:
+        raise _fail("--annotate does not go with --pile", 2)
     passed = 0
+    restorer = None
     with _errors():
         codec_errors(encoding, errors)
         _check_files(options)
+        if pile:
+            restorer = _pile_restorer(pile, options, pile_field, pile_id_field, quiet)
         if output_dir:
             output_dir.mkdir(parents=True, exist_ok=True)
         for path in _progress(paths, quiet):
@@ -296,8 +323,20 @@ def restore(
             with AtomicOutput(target) as out:
                 if jsonl:
                     passed += _restore_jsonl(
-                        path, out, field or ["text"], options, strict, annotate, encoding, quiet
+                        path,
+                        out,
+                        field or ["text"],
+                        options,
+                        strict,
+                        annotate,
+                        encoding,
+                        quiet,
+                        restorer,
                     )
+                elif restorer is not None:
+                    from .pipelines.pile import restore_pile_file
+
+                    restore_pile_file(path, out, restorer, encoding=encoding, errors=errors)
                 else:
                     restore_file(
                         path, out, options, encoding=encoding, errors=errors, progress=not quiet
@@ -309,6 +348,26 @@ def restore(
             f"(see above)",
             EXIT_PASSED_THROUGH,
         )
+    if restorer is not None:
+        restorer.close()
+        if restorer.pile.skipped:
+            n = len(restorer.pile.skipped)
+            raise _fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
+
+
+def _pile_restorer(  # type: ignore[no-untyped-def]
+    pile: list[Path], options: RestoreOptions, field: str, id_field: str, quiet: bool
+):
+    """Index ``pile`` and learn its table (:class:`unspin.learn.twin_restore.PileRestorer`),
+    naming bad entries on stderr."""
+    from .learn.twin_restore import PileRestorer
+
+    def named(message: str) -> None:
+        typer.echo(f"unspin: {message}; skipped", err=True)
+
+    return PileRestorer(
+        pile, options, field=field, id_field=id_field, progress=not quiet, problem=named
+    )
 
 
 def _check_files(options: RestoreOptions) -> None:
@@ -327,14 +386,23 @@ def _restore_jsonl(
     annotate: bool,
     encoding: str,
     quiet: bool,
+    restorer: Any = None,
 ) -> int:
-    """Restore one JSONL input, naming malformed lines on stderr; the number passed through."""
+    """Restore one JSONL input, naming malformed lines on stderr; the number passed through.
+    With a pile's ``restorer``, each record is restored with the pile."""
     from .pipelines.files import input_name, restore_jsonl_file
 
     passed = 0
-    lines = restore_jsonl_file(
-        path, fields, options, annotate=annotate, encoding=encoding, progress=not quiet
-    )
+    if restorer is not None:
+        from .pipelines.pile import restore_pile_jsonl_file
+
+        lines = restore_pile_jsonl_file(
+            path, fields, restorer, encoding=encoding, progress=not quiet
+        )
+    else:
+        lines = restore_jsonl_file(
+            path, fields, options, annotate=annotate, encoding=encoding, progress=not quiet
+        )
     for result in lines:
         if result.problem is not None:
             where = f"{input_name(path)}, line {result.lineno}: {result.problem}"
@@ -643,6 +711,53 @@ def train_judge(
 
     with _errors():
         run(wiki, output, data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv"), ppdb, cfg)
+
+
+@app.command("match")
+@_guarded
+def match_command(
+    pile: Annotated[
+        list[Path],
+        typer.Argument(help="The pile: .txt files, folders, .jsonl(.gz) files.", metavar="PILE"),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the links here (JSON lines; default stdout)."),
+    ] = None,
+    field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="Id field of .jsonl records (else file:line).")
+    ] = "id",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+) -> None:
+    """Link each spun copy in a pile to its original, one JSON object a line:
+    {"spun", "original", "shared", "spun_words", "margin"}, sorted by spun copy.
+
+    "shared" is the share of the copy's words in sentences aligned to the original,
+    "spun_words" how many of those differ from the original's. A copy of part of an
+    original is linked; two clean versions of one story are not.
+
+    Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
+    stderr) were skipped.
+    """
+    from .learn.match import match_pile
+    from .pipelines.files import AtomicOutput
+
+    def named(message: str) -> None:
+        typer.echo(f"unspin: {message}; skipped", err=True)
+
+    result = match_pile(pile, field=field, id_field=id_field, progress=not quiet, problem=named)
+    with AtomicOutput(output) as out:
+        text = "".join(json.dumps(k.as_json(), ensure_ascii=False) + "\n" for k in result.links)
+        out.write(text.encode("utf-8"))
+        out.commit()
+    if not quiet:
+        typer.echo(result.format(), err=True)
+    if result.skipped:
+        n = len(result.skipped)
+        raise _fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
 
 
 @app.command("train-lm")

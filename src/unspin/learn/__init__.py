@@ -1,11 +1,13 @@
 """Learning a spun→original mapping table from a pile of articles: read the pile, find
 versions of the same story, align them, pool the swaps into table rows (and, without
 originals, learn from the pile's own statistics). :func:`learn_table` and
-:func:`merge_tables` do all of it and write the table file, as ``unspin learn`` does."""
+:func:`merge_tables` do all of it and write the table file, as ``unspin learn`` does;
+:func:`match_pile` links each spun copy in a pile to its original (``unspin match``)."""
 
 from __future__ import annotations
 
 from .learner import AdaptSummary, LearnResult, LearnSummary, learn, merge, table_comments
+from .match import Link, MatchResult, match_pile
 from .table_file import TableWritten, learn_table, merge_tables
 
 __all__ = [
@@ -18,4 +20,7 @@ __all__ = [
     "AdaptSummary",
     "TableWritten",
     "table_comments",
+    "match_pile",
+    "Link",
+    "MatchResult",
 ]

@@ -5,8 +5,8 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn.learner`'s o
 
 1. **Index** (map over chunks of the pile, every document; a chunk is a group of files,
    or byte ranges of a big plain ``.jsonl`` file, in reading order): tokens
-   (:func:`~unspin.learn.learner.document_keys`), the chunk's
-   :class:`~unspin.learn.learner.BigramSketch` and each document's MinHash signature
+   (:func:`~unspin.learn.pairing.document_keys`), the chunk's
+   :class:`~unspin.learn.pairing.BigramSketch` and each document's MinHash signature
    (:class:`~unspin.learn.neardup.NearDupIndex`), cut into
    the LSH bands the one-process index uses. *Reduce*: the sketches' counts are summed
    (sent as sparse slot counts); band keys are shuffled into buckets by a stable hash,
@@ -15,12 +15,12 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn.learner`'s o
    so the union is the one-process candidate set.
 2. **Verify** (map over groups of candidate pairs, in sorted order): each chunk sends
    each group the texts it needs; the group task prepares and aligns its pairs
-   (:func:`~unspin.learn.learner.verify_pair`, with the summed sketch and the worker's LM). A
+   (:func:`~unspin.learn.pairing.verify_pair`, with the summed sketch and the worker's LM). A
    document in several groups is prepared once per group (prepared documents only align
    within one process: their codes come from the process's token vocabulary).
-   *Reduce*: :func:`~unspin.learn.learner._direction_votes` per group, summed (a sum of counts).
-3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.learner.orient_pairs`.
-   *Reduce* on the client: :func:`~unspin.learn.learner._choose_pairs` on the edges' numbers
+   *Reduce*: :func:`~unspin.learn.pairing.direction_votes` per group, summed (a sum of counts).
+3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.pairing.orient_pairs`.
+   *Reduce* on the client: :func:`~unspin.learn.pairing.choose_pairs` on the edges' numbers
    (no texts), then only the chosen edges' alignments are fetched.
 4. **Count**: :func:`~unspin.learn.learner.learn_from_chosen` on the client, as in one process.
 
@@ -60,20 +60,19 @@ from typing import Any
 from ..errors import CorpusFormatError
 from ..text.corpus import _expand, iter_documents
 from .align import prepare
-from .learner import (
+from .learner import LearnResult, learn_from_chosen
+from .neardup import NearDupIndex
+from .pairing import (
     FULL_PILE,
     BigramSketch,
-    LearnResult,
-    _choose_pairs,
-    _direction_votes,
-    _Edge,
     _load_lm,
     document_keys,
-    learn_from_chosen,
     orient_pairs,
     verify_pair,
 )
-from .neardup import NearDupIndex
+from .pairing import Edge as _Edge
+from .pairing import choose_pairs as _choose_pairs
+from .pairing import direction_votes as _direction_votes
 
 __all__ = ["learn_distributed", "candidate_pairs_distributed", "cache_report", "main"]
 

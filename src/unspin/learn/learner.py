@@ -1,10 +1,8 @@
 """Learn the spinner's dictionary from a pile of unlabelled articles.
 
-The pile is read twice, streaming: the first pass only indexes MinHash
-signatures and collects candidate near-duplicate pairs; the second keeps the
-texts of candidates, verifies each pair by sentence alignment, decides which side
-is spun (rarer, less fluent words), aligns word by word and counts the swapped
-phrases. Statistics then keep what is systematic:
+The pile's spun/clean pairs come from :mod:`unspin.learn.pairing` (near duplicates, which
+side is spun, word alignment); here their swapped phrases are counted, and statistics
+keep what is systematic:
 
 * ``count`` — how often ``spun`` was aligned with ``original``;
 * ``kept`` — how often ``spun`` occurs in the clean sides (natural use);
@@ -27,28 +25,34 @@ header with how it was learned (``method``, ``docs``).
 from __future__ import annotations
 
 import math
-import sys
 import time
-import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..models.table import (
-    Entry,
-    Table,
-    load_merged,
-    load_table,
-    merge_entries,
-    phrase_key,
-    write_table,
-)
-from ..text.corpus import Document, iter_documents, iter_pairs
+from ..models.table import Entry, load_merged, merge_entries, phrase_key
+from ..text.corpus import iter_pairs
 from ..text.inflect import is_inflection
-from ..text.tokens import norm, tokenize
-from .align import Alignment, Change, Prepared, Substitution, align, prepare, word_blocks
-from .neardup import NearDupIndex
+from .align import Alignment, Change, Prepared, Substitution, align, prepare
+from .pairing import (  # noqa: F401 - shared with unspin match; names kept here too  # noqa: F401
+    FULL_PILE,
+    MIN_COVERAGE,
+    MIN_DENSITY,
+    MIN_MARGIN,
+    BigramSketch,
+    _direction_votes,
+    _load_lm,
+    consistency,
+    document_keys,
+    orient_pairs,
+    spin_density,
+    spin_margin,
+    verify_pair,
+)
+from .pairing import Edge as _Edge
+from .pairing import choose_pairs as _choose_pairs
+from .pairing import pile_edges as _pile_edges
 from .phrases import phrase_entries
 
 __all__ = [
@@ -72,10 +76,6 @@ __all__ = [
     "heldout_precision",
 ]
 
-MIN_COVERAGE = 0.4  # share of a document's words in matched sentences
-MIN_MARGIN = 0.02  # side-decision evidence needed to use a pair
-MIN_DENSITY = 0.04  # swaps per aligned word below which neither side looks spun
-FULL_PILE = 500  # documents at which pile bigram counts get full weight
 MIN_P_RESTORE = 0.05
 # Rows learned from a pile need more: on spinner W (TUNE stories, a table learned from its
 # aligned pile, --min-spin 0) table edits with p_restore < 0.2 were right 136 times and
@@ -144,274 +144,6 @@ class LearnResult:
     def docs(self) -> int:
         """Documents learned from: the pile's, and two per given pair."""
         return self.summary.documents + 2 * self.summary.given_pairs
-
-
-# ---------------------------------------------------------------- side decision
-
-
-def _zipf(words: Iterable[str], cache: dict[str, float]) -> float:
-    from wordfreq import zipf_frequency
-
-    values = []
-    for w in words:
-        z = cache.get(w)
-        if z is None:
-            z = cache[w] = zipf_frequency(w, "en")
-        values.append(z)
-    return sum(values) / len(values) if values else 0.0
-
-
-def _load_lm():  # -> unspin.models.lm.LanguageModel | None
-    """The language model if one is importable and installed, else None."""
-    try:
-        from ..models.lm import load_lm
-
-        return load_lm()
-    except Exception:  # noqa: BLE001 - optional evidence: any failure means "no LM"
-        return None
-
-
-_ZIPF_CACHE: dict[str, float] = {}
-
-
-class BigramSketch:
-    """Approximate bigram counts of the pile in fixed memory (a hashed count array).
-
-    Clean articles share their collocations; a spinner's context-free swaps make
-    bigrams that recur nowhere else, so counts measure fluency without a model.
-
-    >>> sketch = BigramSketch(bits=10)
-    >>> sketch.add(["the", "court", "ruled"]); sketch.add(["the", "court", "said"])
-    >>> sketch.count("the", "court"), sketch.count("court", "docket")
-    (2, 0)
-    """
-
-    def __init__(self, bits: int = 22) -> None:
-        import numpy as np
-
-        self._mask = (1 << bits) - 1
-        self._counts = np.zeros(1 << bits, dtype=np.uint32)
-        self.weight = 1.0  # how much to trust these counts (small piles: less)
-
-    def _slot(self, a: str, b: str) -> int:
-        return zlib.crc32(f"{a} {b}".encode()) & self._mask
-
-    def add(self, keys: Sequence[str], distinct: bool = False) -> None:
-        """Count the bigrams of one token sequence (``distinct``: each once, a document count)."""
-        import numpy as np
-
-        if len(keys) > 1:
-            slots = [self._slot(a, b) for a, b in zip(keys, keys[1:], strict=False)]
-            if distinct:
-                slots = sorted(set(slots))
-            np.add.at(self._counts, np.asarray(slots, dtype=np.int64), 1)
-
-    def count(self, a: str, b: str) -> int:
-        """Approximate count of the bigram ``a b`` (collisions only add)."""
-        return int(self._counts[self._slot(a, b)])
-
-    def fluency(self, keys: Sequence[str]) -> float:
-        """Mean log count of the bigrams of ``keys``."""
-        if len(keys) < 2:
-            return 0.0
-        return sum(math.log1p(self.count(a, b)) for a, b in zip(keys, keys[1:], strict=False)) / (
-            len(keys) - 1
-        )
-
-
-def spin_margin(alignment: Alignment, lm=None, bigrams: BigramSketch | None = None) -> float:
-    """Evidence that ``alignment.spun`` is the spun side: > 0 yes, < 0 the other side.
-
-    Per changed block (with one word of context each side): how much more often the
-    clean side's bigrams occur in the pile (``bigrams``), plus a quarter of the
-    difference in mean Zipf word frequency (spinners tend to pick rarer words), and,
-    with a language model, the per-block log10 fluency gain of the clean sentence.
-
-    >>> from unspin.learn.align import align_texts
-    >>> a = align_texts("The attorneys advised a federal choose yesterday.",
-    ...                 "The lawyers told a federal judge yesterday.")
-    >>> spin_margin(a) > 0, spin_margin(a.swapped()) < 0
-    (True, True)
-    """
-    diffs: list[float] = []
-    fluency = 0.0
-    for i, j, _ in alignment.pairs:
-        s, c = alignment.spun.sentences[i], alignment.clean.sentences[j]
-        blocks = [b for b in word_blocks(s.code, c.code) if b[1] - b[0] <= 4 and b[3] - b[2] <= 4]
-        for a1, a2, b1, b2 in blocks:
-            d = 0.0
-            if bigrams is not None:
-                sk = s.keys[max(a1 - 1, 0) : a2 + 1]
-                ck = c.keys[max(b1 - 1, 0) : b2 + 1]
-                diff = bigrams.fluency(ck) - bigrams.fluency(sk)
-                d += bigrams.weight * max(-3.0, min(3.0, diff))
-            sw = [k for k in s.keys[a1:a2] if k.isalpha()]
-            cw = [k for k in c.keys[b1:b2] if k.isalpha()]
-            if sw and cw:
-                d += 0.25 * max(-2.0, min(2.0, _zipf(cw, _ZIPF_CACHE) - _zipf(sw, _ZIPF_CACHE)))
-            diffs.append(d)
-        if lm is not None and blocks:
-            from ..text.tokens import lm_token
-
-            fluency += lm.score([lm_token(t) for t in c.tokens]) - lm.score(
-                [lm_token(t) for t in s.tokens]
-            )
-    if not diffs:
-        return 0.0
-    margin = sum(diffs) / len(diffs)
-    if lm is not None:
-        margin += max(-2.0, min(2.0, fluency / len(diffs)))
-    return margin
-
-
-# ---------------------------------------------------------------- pairing
-
-
-@dataclass(frozen=True)
-class _Edge:
-    spun: int
-    clean: int
-    margin: float
-    coverage: float
-    alignment: Alignment
-
-
-def _choose_pairs(edges: list[_Edge]) -> list[_Edge]:
-    """One clean partner per spun document, preferring partners never judged spun."""
-    spun_somewhere = {e.spun for e in edges}
-    best: dict[int, _Edge] = {}
-    for e in edges:
-        rank = (e.clean not in spun_somewhere, e.coverage, e.margin)
-        old = best.get(e.spun)
-        if old is None or rank > (old.clean not in spun_somewhere, old.coverage, old.margin):
-            best[e.spun] = e
-    # a document that is the clean partner of another should not itself be learned as spun
-    used_clean = {e.clean for e in best.values()}
-    return [e for s, e in sorted(best.items()) if not (s in used_clean and e.clean in best)]
-
-
-def _pile_edges(
-    paths: Sequence[Path], field: str, progress: bool, lm
-) -> tuple[int, list[_Edge], dict[int, Prepared]]:
-    from tqdm import tqdm
-
-    index = NearDupIndex()
-    bigrams = BigramSketch()
-    candidates: set[tuple[int, int]] = set()
-    documents = 0
-    bar = tqdm(desc="indexing", unit=" docs", disable=not progress, file=sys.stderr)
-    for n, doc in enumerate(iter_documents(paths, field)):
-        documents += 1
-        keys = document_keys(doc.text)
-        bigrams.add(keys, distinct=True)
-        for other in index.add(n, doc.text, keys):
-            candidates.add((other, n))
-        bar.update()
-    bar.close()
-    del index
-    bigrams.weight = min(1.0, documents / FULL_PILE)
-
-    needed = {k for pair in candidates for k in pair}
-    prepared: dict[int, Prepared] = {}
-    if needed:
-        for n, doc in enumerate(iter_documents(paths, field)):
-            if n in needed:
-                prepared[n] = prepare(doc.text)
-
-    verified: list[tuple[int, int, Alignment, float]] = []
-    for a, b in tqdm(
-        sorted(candidates), desc="aligning", unit=" pairs", disable=not progress, file=sys.stderr
-    ):
-        checked = verify_pair(prepared[a], prepared[b], lm, bigrams)
-        if checked is not None:
-            verified.append((a, b, *checked))
-    return documents, orient_pairs(verified, _direction_votes(verified)), prepared
-
-
-def document_keys(text: str) -> list[str]:
-    """A pile document's normalized tokens (for its bigram counts and shingles)."""
-    return [norm(t.text) for t in tokenize(text)]
-
-
-def verify_pair(
-    a: Prepared, b: Prepared, lm, bigrams: BigramSketch | None
-) -> tuple[Alignment, float] | None:
-    """Align two candidate near duplicates; their alignment and :func:`spin_margin`
-    when they are versions of one story of which one looks spun, else None."""
-    alignment = align(a, b)
-    if alignment.coverage < MIN_COVERAGE or len(alignment.pairs) < _min_sentences(a, b):
-        return None
-    if spin_density(alignment) < MIN_DENSITY:
-        return None  # versions of a story, but neither looks spun (updates, reprints)
-    return alignment, spin_margin(alignment, lm, bigrams)
-
-
-def orient_pairs(
-    verified: Iterable[tuple[int, int, Alignment, float]], votes: Counter[tuple[str, str]]
-) -> list[_Edge]:
-    """Verified pairs, ``(a, b, alignment, margin)``, as spun -> clean edges once the
-    pile's ``votes`` (:func:`_direction_votes`) are added to their margins; pairs whose
-    side stays unclear are dropped."""
-    edges: list[_Edge] = []
-    for a, b, alignment, margin in verified:
-        margin += consistency(alignment, votes)
-        if abs(margin) < MIN_MARGIN:
-            continue
-        if margin > 0:
-            edges.append(_Edge(a, b, margin, alignment.coverage, alignment))
-        else:
-            edges.append(_Edge(b, a, -margin, alignment.coverage, alignment.swapped()))
-    return edges
-
-
-def spin_density(alignment: Alignment) -> float:
-    """Small word swaps per word of the aligned sentences (a 30% spinner gives ~0.2).
-
-    >>> from unspin.learn.align import align_texts
-    >>> a = align_texts("The attorneys met a choose.", "The lawyers met a judge.")
-    >>> round(spin_density(a), 2)
-    0.4
-    """
-    words = sum(alignment.spun.sentences[i].words for i, _, _ in alignment.pairs)
-    return len(alignment.substitutions()) / max(words, 1)
-
-
-def _direction_votes(
-    verified: list[tuple[int, int, Alignment, float]], confident: float = 0.3
-) -> Counter[tuple[str, str]]:
-    """(spun, original) counts from the pairs whose side is clear on their own."""
-    votes: Counter[tuple[str, str]] = Counter()
-    for _, _, alignment, margin in verified:
-        if abs(margin) >= confident:
-            oriented = alignment if margin > 0 else alignment.swapped()
-            for sub in oriented.substitutions():
-                votes[sub.spun, sub.original.lower()] += 1
-    return votes
-
-
-def consistency(alignment: Alignment, votes: Counter[tuple[str, str]]) -> float:
-    """How much the pile agrees that ``alignment.spun`` is the spun side.
-
-    Spinners are consistent: a swap seen as "said" -> "stated" in clear pairs is
-    evidence for the same direction in an unclear one.
-
-    >>> from unspin.learn.align import align_texts
-    >>> a = align_texts("He stated it was late today.", "He said it was late today.")
-    >>> consistency(a, Counter({("stated", "said"): 9})) > 0
-    True
-    """
-    subs = alignment.substitutions()
-    if not subs:
-        return 0.0
-    total = 0.0
-    for sub in subs:
-        s, o = sub.spun, sub.original.lower()
-        total += math.log1p(votes[s, o]) - math.log1p(votes[o, s])
-    return max(-3.0, min(3.0, total / len(subs)))
-
-
-def _min_sentences(a: Prepared, b: Prepared) -> int:
-    return 1 if min(len(a.sentences), len(b.sentences)) <= 2 else 2
 
 
 # ---------------------------------------------------------------- statistics
@@ -871,278 +603,14 @@ def table_comments(result: LearnResult) -> list[str]:
     return lines
 
 
-# ---------------------------------------------------------------- language model adaptation
-
-
-@dataclass(frozen=True)
-class AdaptSummary:
-    """What :func:`adapt_lm` trained on and wrote."""
-
-    pair_documents: int  # clean sides of pile pairs and of given pairs
-    unpartnered_kept: int  # documents without a partner that do not look spun
-    unpartnered_spun: int  # documents without a partner left out: they look spun
-    sentences: int
-    words: int  # tokens: words, numbers and punctuation
-    weight: float
-    perplexity: dict[float, float]  # held-out perplexity per weight (0.0: general model)
-    output: Path
-
-    def format(self) -> str:
-        """Multi-line human summary.
-
-        >>> s = AdaptSummary(2, 1, 1, 9, 120, 0.3, {0.0: 900.0, 0.3: 400.0}, Path("a.arpa"))
-        >>> print(s.format().splitlines()[0])
-        adapted LM trained on: 3 documents, 120 tokens (9 sentences)
-        """
-        lines = [
-            f"adapted LM trained on: {self.pair_documents + self.unpartnered_kept} documents, "
-            f"{self.words} tokens ({self.sentences} sentences)",
-            f"  clean sides of pairs: {self.pair_documents}",
-            f"  without a partner:    {self.unpartnered_kept} kept, "
-            f"{self.unpartnered_spun} left out (look spun)",
-        ]
-        if self.perplexity:
-            tried = ", ".join(f"{w:g}: {p:g}" for w, p in sorted(self.perplexity.items()))
-            lines.append(f"  held-out perplexity:  {tried} (0 = bundled model alone)")
-        lines.append(f"  mixture weight:       {self.weight:g} (with the bundled model)")
-        lines.append(f"  written to:           {self.output}")
-        return "\n".join(lines)
-
-
-MIN_GATE_DOCUMENTS = 20  # clean documents needed to set a table's own spin gate
-# Decision threshold (log-odds) for the candidates of a table learned from a pile, when the
-# decision model has no part of its own for such tables (one calibrated before 2026.11.30).
-LEARNED_TABLE_THRESHOLD = -2.5
-#: Extra evidence (log-odds) a pile-learned table's candidates need, by how it was learned,
-#: on top of the decision model's threshold for learned tables.
-METHOD_MARGINS: dict[str, float] = {"aligned": 0.0, "mixed": 0.0, "reference-free": 0.0}
-
-
-def learned_threshold(method: str | None) -> float:
-    """The decision threshold a table learned from a pile gets in its header: the decision
-    model's threshold for learned tables (fitted on real spinner output with tables that
-    ``unspin learn`` learned from aligned piles, ``bench.calibrate_w``) plus the method's
-    margin (:data:`METHOD_MARGINS`).
-
-    >>> learned_threshold("aligned") == learned_threshold(None)
-    True
-    """
-    from ..models.decision import load_decision_model
-
-    model = load_decision_model()
-    base = model.learned.threshold if model.learned is not None else LEARNED_TABLE_THRESHOLD
-    return base + METHOD_MARGINS.get(method or "aligned", 0.0)
-
-
-def clean_spin_gate(
-    result: LearnResult,
-    paths: Sequence[Path],
-    table: Table,
-    *,
-    field: str = "text",
-    progress: bool = False,
-) -> float | None:
-    """The spin gate for ``table``, learned from a pile: twice the table-hit share
-    (:func:`unspin.restore.detect.sure_share`) that 95% of the pile's clean documents (the clean
-    sides of its pairs) stay under, and at least the engine's default. None when the pile
-    has fewer than 20 such documents.
-
-    A table learned from a heavy spinner covers ordinary words too, so clean news shows
-    more table hits than with the bundled table; without its own gate, more clean
-    documents would be taken for spun (and then get wrong changes).
-    """
-    from ..options import RestoreOptions
-    from ..restore.detect import HIT_RATE_AT_HALF
-    from ..restore.engine import engine_for
-
-    if len(result.clean_documents) < MIN_GATE_DOCUMENTS:
-        return None
-    engine = engine_for(table, RestoreOptions(thorough=False))
-    documents = tqdm_documents(iter_documents(paths, field), result, progress, "spin gate")
-    rates = sorted(
-        engine.spin(doc.text).sure_rate
-        for n, doc in enumerate(documents)
-        if n in result.clean_documents
-    )
-    p95 = rates[min(len(rates) - 1, int(0.95 * len(rates)))]
-    return round(max(HIT_RATE_AT_HALF, 2 * p95), 4)
-
-
-def write_learned_table(
-    result: LearnResult,
-    paths: Sequence[Path],
-    output: Path,
-    name: str,
-    comments: Iterable[str] = (),
-    *,
-    field: str = "text",
-    progress: bool = False,
-    method: str | None = None,
-) -> tuple[int, float | None, float | None]:
-    """Write a learned table; learned from a pile (``paths``), it also gets its own spin
-    gate (:func:`clean_spin_gate`, measured on the table as written, probabilities
-    rounded as in the file) and its method's threshold (:func:`learned_threshold`); a
-    pile without clean documents whose table has reference-free rows gets the threshold
-    and a hit gate instead (:data:`unspin.learn.unpaired.HIT_GATE`). The header says
-    how it was learned: ``method`` (default: the result's), the number of documents
-    and the held-out precision estimate (:func:`heldout_precision`).
-    Returns (rows written, gate, threshold).
-    """
-    comments = list(comments)
-    method = method or result.method
-    provenance = {
-        "method": method,
-        "docs": result.docs if method else None,
-        "precision": result.precision,
-    }
-    rows = write_table(result.entries, output, name, comments, **provenance)
-    gate = None
-    if paths:
-        gate = clean_spin_gate(result, paths, load_table(output), field=field, progress=progress)
-    if gate is None:
-        from . import unpaired
-
-        sources = {part for e in result.entries for part in e.source.split("+")}
-        if not paths or unpaired.SOURCE not in sources or "pairs" in sources:
-            return rows, None, None
-        # no clean documents to set a gate by: gate by clean English (unpaired.HIT_GATE);
-        # not with given pairs, whose sure rows open the default gate (spinner W, 50 pairs
-        # and a spun pile: 14.9% of errors undone without the hit gate, 9.5% with it)
-        threshold = learned_threshold(method)
-        hit_gate = unpaired.HIT_GATE
-        write_table(
-            result.entries, output, name, comments, None, threshold, hit_gate=hit_gate, **provenance
-        )
-        return rows, None, threshold
-    threshold = learned_threshold(method)
-    write_table(result.entries, output, name, comments, gate, threshold, **provenance)
-    return rows, gate, threshold
-
-
-def tqdm_documents(
-    documents: Iterable[Document], result: LearnResult, progress: bool, desc: str
-) -> Iterable[Document]:
-    """``documents`` with a progress bar on stderr (when ``progress``)."""
-    from tqdm import tqdm
-
-    return tqdm(
-        documents,
-        desc=desc,
-        unit=" docs",
-        total=result.summary.documents or None,
-        disable=not progress,
-        file=sys.stderr,
-    )
-
-
-def pile_clean_texts(
-    result: LearnResult,
-    paths: Sequence[Path],
-    table: Path,
-    *,
-    field: str = "text",
-    pairs: Sequence[Path] = (),
-    counts: Counter[str] | None = None,
-    progress: bool = False,
-) -> Iterator[str]:
-    """The clean text of a pile: the clean sides of ``result``'s pairs and of the given
-    ``pairs``, then the documents without a partner that restoring with the learned
-    ``table`` would leave alone (their spin estimate is below ``min_spin``).
-
-    Identical texts are yielded once. ``counts`` (if given) receives ``pairs``,
-    ``kept`` and ``spun`` document counts.
-    """
-    from ..options import RestoreOptions
-    from ..restore.engine import get_engine
-
-    counts = Counter() if counts is None else counts
-    options = RestoreOptions(tables=(table,), thorough=False)
-    engine = None
-    seen: set[int] = set()
-
-    def fresh(text: str) -> bool:
-        key = hash(text)
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
-    for _spun, clean in iter_pairs(pairs):
-        if fresh(clean):
-            counts["pairs"] += 1
-            yield clean
-    if not paths:
-        return
-    documents = tqdm_documents(iter_documents(paths, field), result, progress, "clean text")
-    for n, doc in enumerate(documents):
-        if n in result.spun_documents:
-            continue
-        if n in result.clean_documents:
-            if fresh(doc.text):
-                counts["pairs"] += 1
-                yield doc.text
-            continue
-        if engine is None:
-            engine = get_engine(options)
-        if engine.spin(doc.text).spin >= options.min_spin:
-            counts["spun"] += 1
-        elif fresh(doc.text):
-            counts["kept"] += 1
-            yield doc.text
-
-
-def adapt_lm(
-    result: LearnResult,
-    output: Path,
-    *,
-    paths: Sequence[Path] = (),
-    table: Path,
-    field: str = "text",
-    pairs: Sequence[Path] = (),
-    weight: float | None = None,
-    progress: bool = False,
-) -> AdaptSummary:
-    """Train a language model of the pile's clean text, to be mixed with the bundled one.
-
-    The texts are those of :func:`pile_clean_texts`; the model (ARPA, gzip when
-    ``output`` ends in .gz) records in its header that :func:`unspin.models.lm.load_lm`
-    must mix it with the bundled model, and with which ``weight`` (default: the one
-    of :data:`unspin.models.lm_train.MIX_WEIGHTS` with the lowest held-out perplexity).
-    Use it with ``RestoreOptions(lm=output)`` or ``unspin restore --lm``.
-
-    Raises ValueError when the pile has no clean text or ``weight`` is not in (0, 1).
-    """
-    from ..models.lm_train import train_adapted_lm
-
-    counts: Counter[str] = Counter()
-    texts = list(
-        pile_clean_texts(
-            result, paths, table, field=field, pairs=pairs, counts=counts, progress=progress
-        )
-    )
-    if not texts:
-        raise ValueError(
-            "no clean text to adapt the language model to: every document looks spun "
-            "(or there were only phrase lists)"
-        )
-    trained = train_adapted_lm(
-        texts,
-        output,
-        weight=weight,
-        signature=f"lm:{output.name.split('.')[0]}",
-        comments=[
-            f"adapted to {len(texts)} clean documents of a pile by unspin learn "
-            f"({counts['pairs']} clean sides of pairs, {counts['kept']} without a partner)"
-        ],
-        progress=progress,
-    )
-    return AdaptSummary(
-        pair_documents=counts["pairs"],
-        unpartnered_kept=counts["kept"],
-        unpartnered_spun=counts["spun"],
-        sentences=trained.summary.sentences,
-        words=trained.summary.tokens,
-        weight=trained.weight,
-        perplexity=trained.perplexity,
-        output=output,
-    )
+# Moved to modules of their own; still importable from here.
+from .adapt import AdaptSummary, adapt_lm, pile_clean_texts  # noqa: E402, F401
+from .gates import (  # noqa: E402, F401
+    LEARNED_TABLE_THRESHOLD,
+    METHOD_MARGINS,
+    MIN_GATE_DOCUMENTS,
+    clean_spin_gate,
+    learned_threshold,
+    tqdm_documents,
+    write_learned_table,
+)

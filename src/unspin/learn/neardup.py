@@ -205,6 +205,11 @@ class NearDupIndex:
         self._lsh.insert(key, sig, check_duplication=False)
         return sorted(found)
 
+    def query(self, text: str, keys: Sequence[str] | None = None) -> list:
+        """The keys of indexed candidate near duplicates of ``text``, without adding it."""
+        sig = self.signature(text, keys)
+        return [] if sig is None else sorted(self._lsh.query(sig))
+
 
 def candidate_pairs(
     docs: Iterable[tuple[Hashable, str]], threshold: float = 0.2, num_perm: int = 96
