@@ -87,11 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--min-spin", type=float, default=RestoreOptions().min_spin)
     parser.add_argument("--stories", type=int, default=len(spinner_w.TEST))
     parser.add_argument("--coverage", type=int, help="instead: candidate coverage on N stories")
+    parser.add_argument("--fast", action="store_true", help="the n-gram-only path (no judge)")
     args = parser.parse_args(argv)
     if args.coverage:
         print(json.dumps(coverage(args.coverage), indent=1))
         return
-    options = RestoreOptions(tables=tuple(args.table), min_spin=args.min_spin)
+    options = RestoreOptions(tables=tuple(args.table), min_spin=args.min_spin, fast=args.fast)
     print(json.dumps(report(options, args.stories), indent=1))
 
 

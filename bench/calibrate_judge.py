@@ -31,10 +31,10 @@ from unspin.restore import analysis as analysis_mod
 from unspin.restore.engine import get_engine
 from unspin.restore.judged import load_calibration
 
-SLOTS = (0.0, 0.5, 1.0, 2.0)
-CENTERS = (0.0, 1.5, 3.0)
-PREFERS = (0.0, 0.1, 0.25)
-FLAGS = (0.5, 0.8, 0.95)
+SLOTS = (0.0, 0.5, 1.0)
+CENTERS = (0.0, 2.0)
+PREFERS = (0.0, 0.15)
+FLAGS = (0.25, 0.35)
 
 
 def _restored(engine, text, an, cal) -> str:  # type: ignore[no-untyped-def]

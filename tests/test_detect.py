@@ -44,7 +44,7 @@ def test_clean_paragraph_is_not_flagged() -> None:
 
 def test_spans_point_at_spun_words_of_seed_004() -> None:
     text = _seed("004")
-    spans = spun_spans(text)
+    spans = spun_spans(text, fast=True)  # the n-gram path's spans
     assert spans, "seed 004 is spun: some words must be flagged"
     for s in spans:
         assert text[s.start : s.end] == s.word
@@ -56,7 +56,18 @@ def test_spans_point_at_spun_words_of_seed_004() -> None:
 
 def test_few_spans_in_clean_text() -> None:
     text = _seed("003")
-    assert len(spun_spans(text)) < len(spun_spans(_seed("004")))
+    assert len(spun_spans(text, fast=True)) < len(spun_spans(_seed("004"), fast=True))
+    assert len(spun_spans(text)) <= len(spun_spans(_seed("004")))
+
+
+def test_judged_spans_are_the_words_the_judge_flags() -> None:
+    from unspin.restore.judged import load_calibration
+
+    text = _seed("004")
+    flag = load_calibration().flag
+    for s in spun_spans(text):
+        assert text[s.start : s.end] == s.word and flag <= s.strength <= 1
+        assert s.original != s.word.lower()
 
 
 def test_detector_rises_with_the_share_of_suspect_words() -> None:
@@ -89,7 +100,7 @@ def test_detector_is_fitted() -> None:
 def test_score_spans_command(tmp_path: Path) -> None:
     path = tmp_path / "spun.txt"
     path.write_text(_seed("004"), encoding="utf-8")
-    result = CliRunner().invoke(app, ["score", "--spans", str(path)])
+    result = CliRunner().invoke(app, ["score", "--fast", "--spans", str(path)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     name, value = lines[0].split("\t")
@@ -97,5 +108,5 @@ def test_score_spans_command(tmp_path: Path) -> None:
     spans = [json.loads(line) for line in lines[1:]]
     assert spans and {"start", "end", "word", "original", "strength"} <= set(spans[0])
     assert any(s["word"] == "supervision" for s in spans)
-    plain = CliRunner().invoke(app, ["score", str(path)])
+    plain = CliRunner().invoke(app, ["score", "--fast", str(path)])
     assert plain.stdout.splitlines() == lines[:1]

@@ -51,7 +51,7 @@ def test_padding_in_a_batch_changes_no_reading() -> None:
     short = words[:20]
     alone = load_judge().read(short).probs
     beside = load_judge().read(short + words[20:140], [20]).probs
-    assert alone == pytest.approx(beside[:20], abs=0.05)
+    assert alone == pytest.approx(beside[:20], abs=0.1)
 
 
 @pytest.mark.parametrize("seed", range(5))
