@@ -4,7 +4,9 @@ A :class:`PileIndex` reads the pile once: bad entries are named and skipped, tex
 compressed file on disk (the pile is indexed, not held in memory), MinHash signatures to
 an LSH index. The pairs are then found as ``unspin learn`` finds them
 (:mod:`unspin.learn.pairing`: near duplicates verified by sentence alignment, the spun side
-told by rarer, less fluent words and the pile's votes, one original per spun copy), and
+told by rarer, less fluent words and the pile's votes), one original per spun copy is
+chosen (:mod:`unspin.learn.link_choice`: the pile's first of originals holding the same
+text; weak or contested sides settled by the contextual judge, else left unlinked), and
 each becomes a :class:`Link`. Two clean versions of one story (too few swaps between
 them) are not linked; a copy of part of an original is.
 
@@ -40,6 +42,7 @@ from typing import IO, Any, NamedTuple
 from ..text.corpus import Document, _expand
 from ..text.tokens import Token
 from .align import Alignment, Prepared, _initial, align, prepare, word_blocks
+from .link_choice import Settle, choose_links, judge_settle, same_text
 from .neardup import NearDupIndex
 from .pairing import (
     MIN_MARGIN,
@@ -237,11 +240,6 @@ MAX_FOREIGN_SHARE = 0.04
 MIN_RECURRING = 0.5
 MIN_PAIRS_FOR_RECURRENCE = 20
 FULL_RECURRENCE_PAIRS = 500  # spun-looking pairs from which the full share is asked
-# Side-decision evidence a link needs (issue 21's pile: 99.5% of true links have 0.6 or
-# more; two spun copies of one story, neither the original, about 0.1).
-MIN_LINK_MARGIN = 0.2
-
-
 class PairFeatures(NamedTuple):
     """How two aligned documents differ, counted on the first: ``swaps`` (changes a spinner
     makes: :meth:`~unspin.learn.align.Alignment.substitutions`), ``foreign`` (changed
@@ -300,40 +298,6 @@ def pair_features(alignment: Alignment) -> PairFeatures:
     subs = alignment.substitutions()
     keys = tuple(frozenset((sub.spun, sub.original.lower())) for sub in subs)
     return PairFeatures(len(subs), foreign, words, equal, keys)
-
-
-def _choose(edges: list[Edge], equal: dict[tuple[int, int], int]) -> list[Edge]:
-    """One original per spun copy.
-
-    A document looks spun when its pairs' side decisions, summed, say so (a copy's
-    original is judged clean against the copy, and undecided against another version of
-    its story); only such documents are linked, never to another one that looks spun.
-    Pairs are taken best first (an original that does not look spun, then most tokens in
-    common, then the clearest side decision), each original going to one copy while
-    others want it: a pile can hold two versions of one story, and each copy's own is
-    the one no closer copy took. A copy left without one gets its best. A document that
-    is another copy's chosen original is not a copy itself.
-    """
-    balance: Counter[int] = Counter()
-    for e in edges:
-        balance[e.spun] += e.margin
-        balance[e.clean] -= e.margin
-    edges = [e for e in edges if e.margin >= MIN_LINK_MARGIN and balance[e.spun] > 0]
-
-    def rank(e: Edge) -> tuple:
-        return (balance[e.clean] <= 0, equal.get((e.spun, e.clean), 0), e.margin)
-
-    ordered = sorted(edges, key=rank, reverse=True)
-    best: dict[int, Edge] = {}
-    taken: set[int] = set()
-    for e in ordered:
-        if e.spun not in best and e.clean not in taken:
-            best[e.spun] = e
-            taken.add(e.clean)
-    for e in ordered:
-        best.setdefault(e.spun, e)
-    used = {e.clean for e in best.values()}
-    return [e for s, e in sorted(best.items()) if s not in used]
 
 
 def local_fluency(alignment: Alignment, lm, context: int = 2) -> float:  # noqa: ANN001
@@ -396,7 +360,8 @@ class PileIndex:
     replaces the checking of the candidate pairs (:func:`check_pair` on each, here): it
     gets the sorted pairs, a function giving a document's text and the pile's bigram
     sketch, and returns ``(a, b, kind, alignment, features, margin)`` for each pair
-    (:mod:`unspin.learn.match_distributed` does it on Dask).
+    (:mod:`unspin.learn.match_distributed` does it on Dask). ``settle`` tells weak or
+    contested side decisions (:mod:`unspin.learn.link_choice`; the contextual judge here).
     """
 
     def __init__(
@@ -409,6 +374,7 @@ class PileIndex:
         problem: Problem | None = None,
         threshold: float = 0.2,
         check: Checker | None = None,
+        settle: Settle | None = None,
     ) -> None:
         from tqdm import tqdm
 
@@ -465,7 +431,9 @@ class PileIndex:
             verified.append((a, b, alignment, margin))
             equal[a, b] = equal[b, a] = features.equal
         self.votes = direction_votes(verified)
-        self.edges: list[Edge] = _choose(orient_pairs(verified, self.votes), equal)
+        self.edges: list[Edge] = choose_links(
+            orient_pairs(verified, self.votes), equal, self._same, settle or judge_settle()
+        )
         self._original_of = {e.spun: e for e in self.edges}
         spun = {e.spun for e in self.edges}
         self.clean = frozenset(({e.clean for e in self.edges} | clean_twins) - spun)
@@ -482,6 +450,9 @@ class PileIndex:
         # one recurring swap of two is not enough: two clean versions share that by chance
         swaps = len(features.keys)
         return known >= max(1.0, need * swaps) and (known >= 2 or swaps >= 3)
+
+    def _same(self, a: int, b: int) -> bool:
+        return same_text(self.text(a), self.text(b))
 
     def text(self, n: int) -> str:
         """Document ``n``'s text (read back from disk)."""
@@ -531,7 +502,7 @@ class PileIndex:
             if margin <= -MIN_MARGIN:
                 clean = True  # the pile's document is the copy
             elif margin >= MIN_MARGIN:
-                rank = (alignment.coverage, margin)
+                rank = (alignment.coverage, margin, -n)  # same text: the pile's first
                 if best is None or rank > best[0]:
                     best = (rank, n, alignment)
         if best is not None:
