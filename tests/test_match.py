@@ -138,6 +138,22 @@ def test_a_text_from_outside_the_pile_finds_its_original(tmp_path: Path) -> None
     assert index.twin(seed("002")) == (None, None, False)  # no twin at all
 
 
+@pytest.mark.parametrize("judged", [1.0, -1.0])
+def test_an_outside_texts_unsure_side_needs_the_judge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, judged: float
+) -> None:
+    """Every side counted weak: the outside copy takes the pile's original only if the
+    judge reads the copy as the spun one."""
+    from unspin.learn import link_choice
+
+    monkeypatch.setattr(link_choice, "WEAK_MARGIN", float("inf"))
+    pile = write(tmp_path / "pile", {"original.txt": seed("001"), "other.txt": seed("003")})
+    asked: list[int] = []
+    index = PileIndex([pile], settle=lambda e: asked.append(e.clean) or judged)
+    twin = index.twin(HEADER + seed("000"))
+    assert asked and (twin.original is not None) == (judged > 0)
+
+
 def test_missing_pile_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["match", str(tmp_path / "nowhere"), "-q"])
     assert result.exit_code == 1 and "no such file" in result.output

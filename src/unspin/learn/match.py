@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from .align import Alignment, align, prepare
-from .link_choice import Settle, choose_links, judge_settle, same_text
+from .link_choice import MIN_LINK_MARGIN, Settle, choose_links, judge_settle, same_text, sure
 from .neardup import NearDupIndex
 from .pair_check import (
     Checked,
@@ -223,8 +223,9 @@ class PileIndex:
             verified.append((a, b, alignment, margin))
             equal[a, b] = equal[b, a] = features.equal
         self.votes = direction_votes(verified)
+        self._settle = settle or judge_settle()
         self.edges: list[Edge] = choose_links(
-            orient_pairs(verified, self.votes), equal, self._same, settle or judge_settle()
+            orient_pairs(verified, self.votes), equal, self._same, self._settle
         )
         self._original_of = {e.spun: e for e in self.edges}
         spun = {e.spun for e in self.edges}
@@ -269,7 +270,8 @@ class PileIndex:
 
     def twin(self, text: str) -> Twin:
         """The pile's answer for ``text``: a pile document answers from its own pairs;
-        another text is compared with its near duplicates in the pile."""
+        another text is compared with its near duplicates in the pile, and takes one as its
+        original only with a side as sure as a link's (:func:`~unspin.learn.link_choice.sure`)."""
         for n in self._hashes.get(hash(text), ()):
             if self.text(n) != text:
                 continue
@@ -293,12 +295,14 @@ class PileIndex:
             margin += consistency(alignment, self.votes)
             if margin <= -MIN_MARGIN:
                 clean = True  # the pile's document is the copy
-            elif margin >= MIN_MARGIN:
+            elif margin >= MIN_LINK_MARGIN:
                 rank = (alignment.coverage, margin, -n)  # same text: the pile's first
                 if best is None or rank > best[0]:
                     best = (rank, n, alignment)
         if best is not None:
-            return Twin(best[1], best[2], False)
+            (coverage, margin, _), n, alignment = best
+            if sure(Edge(-1, n, margin, coverage, alignment), False, self._settle):
+                return Twin(n, alignment, False)
         return Twin(None, None, clean)
 
 
