@@ -742,8 +742,8 @@ def match_command(
     When several originals in the pile hold the same text (identical, cut, or a word
     apart), the copy links to the one sharing most of its words and, among equals, to
     the first in the pile (the earliest collected). A link whose side (which one is the
-    copy) is weakly supported or contested is kept only when the contextual judge agrees;
-    otherwise the document is left unlinked rather than risk restoring an original from
+    copy) is weakly supported or contested is dropped when the contextual judge reads the
+    original as the more spun one: the document is then left unlinked rather than risk restoring an original from
     its copy.
 
     Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on

@@ -8,8 +8,9 @@ fixed; :func:`same_text`) count as one: the copy links to the one sharing most w
 it and, among equals, to the first in the pile (the earliest collected), not to whichever
 a score's noise favours; two copies of that text both link to it. A link whose side
 decision is weak (:data:`WEAK_MARGIN`) or contested (its copy is, with as much evidence,
-another pair's original) is kept only when ``settle`` (the contextual judge, see
-:class:`~unspin.learn.match.PileIndex`) agrees which side is spun: no link is better than
+another pair's original) is dropped when ``settle`` (the contextual judge, see
+:class:`~unspin.learn.match.PileIndex`) reads the original as the more spun one
+(:data:`JUDGE_MIN_GAP`): no link is better than
 one backwards.
 """
 
