@@ -1,19 +1,36 @@
-"""Benchmark ``unspin match`` and ``unspin restore --pile`` on a scraped pile built from
-spinner W's dev set (evaluation only: the pile is written under ``bench/out/``, gitignored).
+"""Benchmark ``unspin match`` and ``unspin restore --pile`` on scraped piles built from
+spinner W's dev set (evaluation only: piles are written under ``bench/out/``, gitignored).
 
-The pile (issue 21's shape, from :data:`bench.spinner_w.PILE` stories): 600 spun copies with
-a content farm's header and/or footer whose originals are in the pile (a third of those
-originals cut to their first 60%), 150 spun copies without an original, 600 unrelated clean
-stories; one ``.txt`` file each, names shuffled so nothing can be read off them::
+Two piles, so that what is reported was not tuned on (:mod:`bench.spinner_w`'s splits):
 
-    python -m bench.bench_match                 # match + restore --pile, 1,950 documents
+- ``tune`` (issue 21's shape, from stories 0-1349, :data:`bench.spinner_w.PILE`): 600 spun
+  copies with a content farm's header and/or footer whose originals are in the pile (a
+  third of those originals cut to their first 60%), 150 spun copies without an original,
+  600 unrelated clean stories. Every threshold of ``unspin match`` (the swap, recurrence,
+  margin and judge gates of :mod:`unspin.learn.match` and :mod:`unspin.learn.link_choice`)
+  and ``restore --pile``'s no-twin gate (a spin estimate of 0.94) were tuned on this pile.
+- ``heldout`` (the default, from stories 1350-2037, :data:`HELDOUT`, which nothing in
+  ``match`` or ``restore --pile`` was tuned on; 1350-1837 are in spinner W's ``tune`` split,
+  used to calibrate restore's decision model and the detector, 1838-2037 are its ``test``
+  split): the same shape at half the copies (300 with original, 75 without, 300 clean
+  stories) plus 975 Reuters stories from outside the dev set, 1,950 documents in all.
+
+One exception: :data:`unspin.learn.link_choice.SAME_TEXT_SHARE` (0.97, which originals count
+as one text) was set after looking at held-out links (two Reuters versions a word apart).
+
+One ``.txt`` file each, names shuffled so nothing can be read off them::
+
+    python -m bench.bench_match                  # held-out pile: match + restore --pile
+    python -m bench.bench_match --pile tune      # the tuning pile
     python -m bench.bench_match --match-only
     python -m bench.bench_match --scaling 250,500,1000,2000   # match time vs pile size
 
-Reported: link recall, wrong links and time of ``unspin match`` (the CLI, one process);
-errors undone by ``unspin restore --pile`` for copies with a whole twin, a partial twin and
-none (spinner W's scoring, :func:`bench.spinner_w.undone`, against header + original +
-footer), and how many of the 1,200 clean documents changed.
+Reported: link recall, wrong links (and how many of them go to a text identical to the
+true original, or the start of it: Reuters holds some stories twice, and match then picks
+the pile's first) and time of ``unspin match`` (the CLI, one process); errors undone by
+``unspin restore --pile`` for copies with a whole twin, a partial twin and none (spinner
+W's scoring, :func:`bench.spinner_w.undone`, against header + original + footer), and how
+many of the clean documents (originals and unrelated stories) changed.
 """
 
 from __future__ import annotations
@@ -27,6 +44,7 @@ import time
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
+HELDOUT = range(1350, 2038)  # spinner W dev stories nothing in match was tuned on
 
 _SITES = ["NewsHub Daily", "Market Pulse 24", "Biz Insider Today", "WorldWire Now", "TradeBeat"]
 _HEADERS = [
@@ -95,7 +113,12 @@ def _unrelated(count: int, seed: int) -> list[str]:
 
 
 def build_pile(
-    seed: int = 1, partnered: int = 600, alone: int = 150, clean: int = 600, extra: int = 0
+    seed: int = 1,
+    partnered: int = 600,
+    alone: int = 150,
+    clean: int = 600,
+    extra: int = 0,
+    stories: range | None = None,
 ) -> tuple[Path, dict]:
     """Write (or reuse) the pile folder and its truth file; returns (folder, truth).
 
@@ -104,16 +127,19 @@ def build_pile(
     document should give: header + full original + footer for a spun copy)."""
     from bench import spinner_w as w
 
+    stories = stories if stories is not None else w.PILE
     name = f"match_pile_{partnered}_{alone}_{clean}_{seed}" + (f"_x{extra}" if extra else "")
+    if stories != w.PILE:
+        name += f"_s{stories.start}-{stories.stop - 1}"
     folder = OUT / name
     truth_path = folder.with_suffix(".truth.json")
     if folder.exists() and truth_path.exists():
         return folder, json.loads(truth_path.read_text())
-    stories = w.split(w.PILE)
-    assert len(stories) >= partnered + alone + clean, "not enough dev stories"
+    chosen = w.split(stories)
+    assert len(chosen) >= partnered + alone + clean, "not enough dev stories"
     rng = random.Random(seed)
     rows: list[tuple[str, str, dict]] = []  # (key, text, truth)
-    for k, s in enumerate(stories[:partnered]):
+    for k, s in enumerate(chosen[:partnered]):
         header, body, footer = wrap(s.spun, rng)
         partial = k % 3 == 2
         original = cut(s.original) if partial else s.original
@@ -130,7 +156,7 @@ def build_pile(
             )
         )
         rows.append((f"o{k}", original, {"kind": "original", "reference": original}))
-    for k, s in enumerate(stories[partnered : partnered + alone]):
+    for k, s in enumerate(chosen[partnered : partnered + alone]):
         header, body, footer = wrap(s.spun, rng)
         rows.append(
             (
@@ -142,7 +168,7 @@ def build_pile(
                 },
             )
         )
-    for k, s in enumerate(stories[partnered + alone : partnered + alone + clean]):
+    for k, s in enumerate(chosen[partnered + alone : partnered + alone + clean]):
         rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
     for k, text in enumerate(_unrelated(extra, seed) if extra else []):
         rows.append((f"x{k}", text, {"kind": "clean", "reference": text}))
@@ -168,15 +194,26 @@ def match_report(folder: Path, truth: dict, output: Path, extra: list[str] = ())
     links = [json.loads(line) for line in output.read_text().splitlines() if line.strip()]
     docs = truth["docs"]
     expected = {n: d["original"] for n, d in docs.items() if "original" in d}
-    right = wrong = 0
+    right = wrong = same_text = right_text = 0
     wrong_links = []
     for link in links:
         spun, original = Path(link["spun"]).name, Path(link["original"]).name
         if expected.get(spun) == original:
             right += 1
-        else:
-            wrong += 1
-            wrong_links.append((spun, docs[spun]["kind"], original, docs[original]["kind"]))
+            continue
+        wrong += 1
+        if spun in expected:
+            same = _same_text(
+                (folder / expected[spun]).read_text(encoding="utf-8"), folder / original
+            )
+        else:  # a copy without an original in the pile: is the text linked its original's?
+            same = _same_text(docs[spun]["reference"], folder / original)
+        same = same and docs[original]["kind"] in ("original", "clean")
+        same_text += same
+        right_text += same and spun in expected
+        wrong_links.append(
+            (spun, docs[spun]["kind"], original, docs[original]["kind"], "same text" * same)
+        )
     by_kind: dict[str, list[int]] = {}
     linked = {Path(link["spun"]).name for link in links}
     for n, d in docs.items():
@@ -188,11 +225,21 @@ def match_report(folder: Path, truth: dict, output: Path, extra: list[str] = ())
         "links": len(links),
         "right": right,
         "recall": round(right / max(len(expected), 1), 4),
+        "recall_same_text": round((right + right_text) / max(len(expected), 1), 4),
         "wrong_links": wrong,
-        "wrong_examples": wrong_links[:10],
+        "wrong_to_same_text": same_text,
+        "wrong_examples": sorted(wrong_links, key=lambda w: bool(w[4]))[:12],
         "linked_by_kind": by_kind,
         "seconds": round(seconds, 1),
     }
+
+
+def _same_text(text: str, path: Path) -> bool:
+    """Whether a pile file holds ``text``'s text (as :func:`unspin.learn.link_choice.same_text`
+    says: identical, cut or a word apart)."""
+    from unspin.learn.link_choice import same_text
+
+    return same_text(text, path.read_text(encoding="utf-8"))
 
 
 def restore_report(folder: Path, truth: dict, out_dir: Path, extra: list[str] = ()) -> dict:
@@ -258,6 +305,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--match-only", action="store_true")
     parser.add_argument("--restore-only", action="store_true")
     parser.add_argument("--scaling", default="", help="comma-separated pile sizes")
+    parser.add_argument("--pile", choices=("heldout", "tune"), default="heldout")
     args = parser.parse_args(argv)
     from bench import spinner_w as w
 
@@ -267,13 +315,16 @@ def main(argv: list[str] | None = None) -> None:
         sizes = [int(x) for x in args.scaling.split(",")]
         print(json.dumps(scaling_report(sizes, args.seed), indent=1))
         return
-    folder, truth = build_pile(args.seed)
+    if args.pile == "tune":
+        folder, truth = build_pile(args.seed)
+    else:
+        folder, truth = build_pile(args.seed, 300, 75, 300, 975, HELDOUT)
     report: dict = {"pile": str(folder)}
     if not args.restore_only:
-        report["match"] = match_report(folder, truth, OUT / "links.jsonl")
+        report["match"] = match_report(folder, truth, OUT / f"links_{args.pile}.jsonl")
         print(json.dumps(report["match"], indent=1), file=sys.stderr)
     if not args.match_only:
-        report["restore"] = restore_report(folder, truth, OUT / "restored_pile")
+        report["restore"] = restore_report(folder, truth, OUT / f"restored_{args.pile}")
     print(json.dumps(report, indent=1))
 
 

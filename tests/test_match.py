@@ -10,7 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from unspin.cli import app
+from unspin.learn.link_choice import WEAK_MARGIN, choose_links
 from unspin.learn.match import PairFeatures, PileIndex, iter_pile, match_pile
+from unspin.learn.pairing import Edge
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -136,6 +138,22 @@ def test_a_text_from_outside_the_pile_finds_its_original(tmp_path: Path) -> None
     assert index.twin(seed("002")) == (None, None, False)  # no twin at all
 
 
+@pytest.mark.parametrize("judged", [1.0, -1.0])
+def test_an_outside_texts_unsure_side_needs_the_judge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, judged: float
+) -> None:
+    """Every side counted weak: the outside copy takes the pile's original only if the
+    judge reads the copy as the spun one."""
+    from unspin.learn import link_choice
+
+    monkeypatch.setattr(link_choice, "WEAK_MARGIN", float("inf"))
+    pile = write(tmp_path / "pile", {"original.txt": seed("001"), "other.txt": seed("003")})
+    asked: list[int] = []
+    index = PileIndex([pile], settle=lambda e: asked.append(e.clean) or judged)
+    twin = index.twin(HEADER + seed("000"))
+    assert asked and (twin.original is not None) == (judged > 0)
+
+
 def test_missing_pile_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["match", str(tmp_path / "nowhere"), "-q"])
     assert result.exit_code == 1 and "no such file" in result.output
@@ -155,6 +173,76 @@ def test_shutil_copy_of_pile_gives_same_links(tmp_path: Path) -> None:
     here = [(Path(k.spun).name, Path(k.original).name, k.shared) for k in match_pile([SEEDS]).links]
     there = match_pile([tmp_path / "seeds"]).links
     assert here == [(Path(k.spun).name, Path(k.original).name, k.shared) for k in there]
+
+
+def _jsonl_pile(path: Path, records: list[tuple[str, str]]) -> Path:
+    path.write_text(
+        "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in records), encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize("first", ["zz-early", "aa-late"])
+def test_identical_originals_the_piles_first_wins(tmp_path: Path, first: str) -> None:
+    """Two identical originals: the copy links to the one read first, whatever its id."""
+    other = "aa-late" if first == "zz-early" else "zz-early"
+    copy = HEADER + seed("000")
+    for order in ([first, other, "copy"], ["copy", first, other]):
+        texts = {first: seed("001"), other: seed("001"), "copy": copy}
+        pile = _jsonl_pile(tmp_path / "pile.jsonl", [(i, texts[i]) for i in order])
+        assert names(match_pile([pile]).links) == [("copy", first)]
+
+
+def test_a_whole_original_is_preferred_to_its_cut_copy(tmp_path: Path) -> None:
+    """A cut original and the whole one hold the same text: the whole one, sharing more of
+    the copy's words, is linked even when the cut one comes first."""
+    original = seed("001")
+    cut = original[: original.rfind(" ", 0, int(0.6 * len(original)))]
+    copy = HEADER + seed("000")
+    records = [("cut", cut), ("whole", original), ("copy", copy)]
+    assert names(match_pile([_jsonl_pile(tmp_path / "p.jsonl", records)]).links) == [
+        ("copy", "whole")
+    ]
+
+
+def _edge(spun: int, clean: int, margin: float) -> Edge:
+    return Edge(spun, clean, margin, 1.0, None)  # type: ignore[arg-type]
+
+
+def test_weak_or_contested_links_need_the_judge() -> None:
+    strong, weak = _edge(1, 0, WEAK_MARGIN + 1), _edge(3, 2, WEAK_MARGIN / 2)
+    asked: list[tuple[int, int]] = []
+
+    def settle(answer: float):  # type: ignore[no-untyped-def]
+        def judge(e: Edge) -> float:
+            asked.append((e.spun, e.clean))
+            return answer
+
+        return judge
+
+    def chosen(edges: list[Edge], answer: float | None) -> list[tuple[int, int]]:
+        judge = None if answer is None else settle(answer)
+        links = choose_links(edges, {}, lambda a, b: False, judge)
+        return [(e.spun, e.clean) for e in links]
+
+    assert chosen([strong, weak], 0.1) == [(1, 0), (3, 2)] and asked == [(3, 2)]
+    assert chosen([strong, weak], -0.1) == [(1, 0)]  # the judge reads 2 as the spun one
+    assert chosen([strong, weak], None) == [(1, 0)]  # no judge: weak links are dropped
+    # 5 looks spun on balance, but is 4's original with as much evidence as it is 4's copy:
+    # contested, so the judge is asked even though the margin is strong
+    asked.clear()
+    strong_margin = WEAK_MARGIN + 1
+    contested = [_edge(5, 4, strong_margin), _edge(5, 6, strong_margin), _edge(4, 5, strong_margin)]
+    assert chosen(contested, -0.1) == [] and (5, 4) in asked
+    assert len(chosen(contested, 0.1)) == 1
+
+
+def test_a_copy_is_not_linked_to_a_document_that_looks_spun() -> None:
+    """Two copies of one story (0 the original): the closer copy is no one's original."""
+    edges = [_edge(1, 0, 3.0), _edge(2, 0, 3.0), _edge(2, 1, 2.5), _edge(1, 2, 0.1)]
+    equal = {(1, 0): 100, (2, 0): 90, (2, 1): 95, (1, 2): 95}
+    links = choose_links(edges, equal, lambda a, b: False, lambda e: 1.0)
+    assert [(e.spun, e.clean) for e in links] == [(1, 0), (2, 0)]
 
 
 # ---------------------------------------------------------------- restore --pile

@@ -739,6 +739,13 @@ def match_command(
     "spun_words" how many of those differ from the original's. A copy of part of an
     original is linked; two clean versions of one story are not.
 
+    When several originals in the pile hold the same text (identical, cut, or a word
+    apart), the copy links to the one sharing most of its words and, among equals, to
+    the first in the pile (the earliest collected). A link whose side (which one is the
+    copy) is weakly supported or contested is dropped when the contextual judge reads the
+    original as the more spun one: the document is then left unlinked rather than risk restoring an original from
+    its copy.
+
     Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
     stderr) were skipped.
     """

@@ -4,7 +4,9 @@ A :class:`PileIndex` reads the pile once: bad entries are named and skipped, tex
 compressed file on disk (the pile is indexed, not held in memory), MinHash signatures to
 an LSH index. The pairs are then found as ``unspin learn`` finds them
 (:mod:`unspin.learn.pairing`: near duplicates verified by sentence alignment, the spun side
-told by rarer, less fluent words and the pile's votes, one original per spun copy), and
+told by rarer, less fluent words and the pile's votes), one original per spun copy is
+chosen (:mod:`unspin.learn.link_choice`: the pile's first of originals holding the same
+text; weak or contested sides settled by the contextual judge, else left unlinked), and
 each becomes a :class:`Link`. Two clean versions of one story (too few swaps between
 them) are not linked; a copy of part of an original is.
 
@@ -24,23 +26,28 @@ original it copies, if any, or that it is itself clean.
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
-import tempfile
 import time
-import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from ..text.corpus import Document, _expand
-from ..text.tokens import Token
-from .align import Alignment, Prepared, _initial, align, prepare, word_blocks
+from .align import Alignment, align, prepare
+from .link_choice import MIN_LINK_MARGIN, Settle, choose_links, judge_settle, same_text, sure
 from .neardup import NearDupIndex
+from .pair_check import (
+    Checked,
+    Checker,
+    PairFeatures,
+    aligned_words,
+    check_pair,
+    local_fluency,
+    pair_features,
+)
 from .pairing import (
     MIN_MARGIN,
     BigramSketch,
@@ -50,22 +57,26 @@ from .pairing import (
     direction_votes,
     index_documents,
     orient_pairs,
-    same_story,
-    spin_margin,
 )
+from .pile_reading import Problem, TextStore, iter_pile
 
 __all__ = [
+    "Checked",
+    "Checker",
     "Link",
     "MatchResult",
+    "PairFeatures",
     "PileIndex",
+    "Problem",
     "Twin",
+    "aligned_words",
     "check_pair",
     "iter_pile",
+    "local_fluency",
     "match_pile",
+    "pair_features",
     "write_links",
 ]
-
-Problem = Callable[[str], None]
 
 
 class Link(NamedTuple):
@@ -113,88 +124,6 @@ class MatchResult:
         )
 
 
-# ---------------------------------------------------------------- reading a pile
-
-
-def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
-        yield from enumerate(f, start=1)
-
-
-def iter_pile(
-    paths: Iterable[Path],
-    field: str = "text",
-    id_field: str = "id",
-    problem: Problem | None = None,
-) -> Iterator[Document]:
-    """The pile's documents as ``unspin learn`` reads them (folders of ``.txt``, ``.jsonl``
-    and ``.jsonl.gz``; a record's id is ``obj[id_field]``, else ``file:line``), except that
-    a bad entry (not UTF-8, not JSON, no text field, a corrupt gzip) is named to
-    ``problem`` and skipped instead of stopping the reading. A missing path still raises.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
-    >>> _ = p.write_text('{"id": 1, "text": "Hi."}\\nnot json\\n{"id": 2}\\n', encoding="utf-8")
-    >>> [d.id for d in iter_pile([p], problem=lambda m: print(m.split(", ", 1)[1]))]
-    line 2: not valid JSON
-    line 3: no text field 'text'
-    ['1']
-    """
-    problem = problem or (lambda message: None)
-    for path in _expand(paths):
-        name = path.name.lower()
-        if not (name.endswith(".jsonl") or name.endswith(".jsonl.gz")):
-            try:
-                yield Document(str(path), path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError as exc:
-                problem(f"{path}: not UTF-8 text ({exc.reason})")
-            except OSError as exc:
-                problem(f"{path}: {exc.strerror or exc}")
-            continue
-        try:
-            for lineno, line in _jsonl_lines(path):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError:
-                    problem(f"{path}, line {lineno}: not valid JSON")
-                    continue
-                text = obj.get(field) if isinstance(obj, dict) else None
-                if not isinstance(text, str):
-                    problem(f"{path}, line {lineno}: no text field {field!r}")
-                    continue
-                ident = obj.get(id_field)
-                yield Document(str(ident) if ident is not None else f"{path}:{lineno}", text)
-        except (UnicodeDecodeError, EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-            problem(f"{path}: unreadable from here on ({exc}); the lines before it are used")
-
-
-class _TextStore:
-    """Texts appended to a temporary file, zlib-compressed, read back by number."""
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="unspin-pile-")  # noqa: SIM115
-        self._spans: list[tuple[int, int]] = []
-        self._end = 0
-
-    def add(self, text: str) -> None:
-        blob = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
-        self._file.seek(self._end)
-        self._file.write(blob)
-        self._spans.append((self._end, len(blob)))
-        self._end += len(blob)
-
-    def get(self, n: int) -> str:
-        start, size = self._spans[n]
-        self._file.seek(start)
-        return zlib.decompress(self._file.read(size)).decode("utf-8", "surrogatepass")
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-
 # ---------------------------------------------------------------- the index
 
 
@@ -207,185 +136,12 @@ class Twin(NamedTuple):
     clean: bool
 
 
-def aligned_words(alignment: Alignment) -> tuple[int, int]:
-    """Words of the spun side in aligned sentences, and how many of them differ.
-
-    >>> from unspin.learn.align import align_texts
-    >>> aligned_words(align_texts("The attorneys met a choose.", "The lawyers met a judge."))
-    (5, 2)
-    """
-    shared = differ = 0
-    for i, j, _ in alignment.pairs:
-        s, c = alignment.spun.sentences[i], alignment.clean.sentences[j]
-        shared += s.words
-        for a1, a2, _, _ in word_blocks(s.code, c.code):
-            differ += sum(t.kind != "punct" for t in s.tokens[a1:a2])
-    return shared, differ
-
-
-# A spun copy's aligned sentences differ from its original's by swaps (spinner W: at least
-# 1 per 100 words on issue 21's pile); two versions of one story with fewer are clean twins.
-# Different stories told with one template ("X is raising 100 mln dlrs via ...") align too,
-# but differ in figures and names, which no spinner touches: true copies have at most 1 such
-# change per 40 words (99% of them under 1 per 38), other aligned pairs mostly far more.
-MIN_SWAP_SHARE = 0.008
-MIN_SWAPS = 2
-MAX_FOREIGN_SHARE = 0.04
 # Share of a pair's swaps that other pairs of the pile show too (issue 21's pile: at least
 # 0.5 for 99% of true copies; 0-0.5 between clean versions of one story); a pile with
 # fewer spun-looking pairs asks less (see PileIndex._recurring).
 MIN_RECURRING = 0.5
 MIN_PAIRS_FOR_RECURRENCE = 20
 FULL_RECURRENCE_PAIRS = 500  # spun-looking pairs from which the full share is asked
-# Side-decision evidence a link needs (issue 21's pile: 99.5% of true links have 0.6 or
-# more; two spun copies of one story, neither the original, about 0.1).
-MIN_LINK_MARGIN = 0.2
-
-
-class PairFeatures(NamedTuple):
-    """How two aligned documents differ, counted on the first: ``swaps`` (changes a spinner
-    makes: :meth:`~unspin.learn.align.Alignment.substitutions`), ``foreign`` (changed
-    blocks with a figure or a name in them), ``words`` and ``equal`` tokens in aligned
-    sentences."""
-
-    swaps: int
-    foreign: int
-    words: int
-    equal: int
-    keys: tuple[frozenset[str], ...] = ()  # each swap's two sides, either way round
-
-    def kind(self) -> str | None:
-        """``spun`` (one side is a spun copy of the other), ``clean`` (two clean versions)
-        or None (different stories).
-
-        >>> PairFeatures(9, 0, 300, 280).kind(), PairFeatures(0, 0, 300, 300).kind()
-        ('spun', 'clean')
-        >>> PairFeatures(9, 30, 300, 240).kind() is None
-        True
-        """
-        words = max(self.words, 1)
-        if self.foreign / words > MAX_FOREIGN_SHARE:
-            return None
-        if self.swaps >= MIN_SWAPS and self.swaps / words >= MIN_SWAP_SHARE:
-            return "spun"
-        return "clean"
-
-
-def _figure_or_name(tokens: Sequence[Token], a: int, b: int) -> bool:
-    """Whether tokens ``[a, b)`` hold a number or a capitalised word that does not start
-    its sentence (a spinner's swap of a sentence's first word is capitalised too)."""
-    return any(
-        t.kind == "num" or (t.kind == "word" and t.text[:1].isupper() and not _initial(tokens, i))
-        for i, t in enumerate(tokens[a:b], start=a)
-    )
-
-
-def pair_features(alignment: Alignment) -> PairFeatures:
-    """The :class:`PairFeatures` of an alignment.
-
-    >>> from unspin.learn.align import align_texts
-    >>> f = pair_features(align_texts("The attorneys met 12 judges.", "The lawyers met 15 judges."))
-    >>> f[:4], sorted(f.keys[0])
-    ((1, 1, 5, 4), ['attorneys', 'lawyers'])
-    """
-    words = foreign = equal = 0
-    for i, j, _ in alignment.pairs:
-        s, c = alignment.spun.sentences[i], alignment.clean.sentences[j]
-        words += s.words
-        equal += len(s.keys)
-        for a1, a2, b1, b2 in word_blocks(s.code, c.code):
-            equal -= a2 - a1
-            if _figure_or_name(s.tokens, a1, a2) or _figure_or_name(c.tokens, b1, b2):
-                foreign += 1
-    subs = alignment.substitutions()
-    keys = tuple(frozenset((sub.spun, sub.original.lower())) for sub in subs)
-    return PairFeatures(len(subs), foreign, words, equal, keys)
-
-
-def _choose(edges: list[Edge], equal: dict[tuple[int, int], int]) -> list[Edge]:
-    """One original per spun copy.
-
-    A document looks spun when its pairs' side decisions, summed, say so (a copy's
-    original is judged clean against the copy, and undecided against another version of
-    its story); only such documents are linked, never to another one that looks spun.
-    Pairs are taken best first (an original that does not look spun, then most tokens in
-    common, then the clearest side decision), each original going to one copy while
-    others want it: a pile can hold two versions of one story, and each copy's own is
-    the one no closer copy took. A copy left without one gets its best. A document that
-    is another copy's chosen original is not a copy itself.
-    """
-    balance: Counter[int] = Counter()
-    for e in edges:
-        balance[e.spun] += e.margin
-        balance[e.clean] -= e.margin
-    edges = [e for e in edges if e.margin >= MIN_LINK_MARGIN and balance[e.spun] > 0]
-
-    def rank(e: Edge) -> tuple:
-        return (balance[e.clean] <= 0, equal.get((e.spun, e.clean), 0), e.margin)
-
-    ordered = sorted(edges, key=rank, reverse=True)
-    best: dict[int, Edge] = {}
-    taken: set[int] = set()
-    for e in ordered:
-        if e.spun not in best and e.clean not in taken:
-            best[e.spun] = e
-            taken.add(e.clean)
-    for e in ordered:
-        best.setdefault(e.spun, e)
-    used = {e.clean for e in best.values()}
-    return [e for s, e in sorted(best.items()) if s not in used]
-
-
-def local_fluency(alignment: Alignment, lm, context: int = 2) -> float:  # noqa: ANN001
-    """Mean log10 gain of the clean side's words over the spun side's at each short changed
-    block, in its own context (``context`` tokens each side), clipped to [-2, 2]; 0 without
-    a language model."""
-    if lm is None:
-        return 0.0
-    from ..text.tokens import lm_token
-
-    gains = []
-    for i, j, _ in alignment.pairs:
-        s, c = alignment.spun.sentences[i], alignment.clean.sentences[j]
-        sw, cw = [lm_token(t) for t in s.tokens], [lm_token(t) for t in c.tokens]
-        for a1, a2, b1, b2 in word_blocks(s.code, c.code):
-            if a2 - a1 > 4 or b2 - b1 > 4:
-                continue
-            spun = lm.score_span(sw[max(0, a1 - context) : a1], sw[a1:a2], sw[a2 : a2 + context])
-            clean = lm.score_span(cw[max(0, b1 - context) : b1], cw[b1:b2], cw[b2 : b2 + context])
-            gains.append(clean - spun)
-    if not gains:
-        return 0.0
-    return max(-2.0, min(2.0, sum(gains) / len(gains)))
-
-
-Checked = tuple[int, int, "str | None", "Alignment | None", PairFeatures, float]
-Checker = Callable[
-    [Sequence[tuple[int, int]], Callable[[int], str], BigramSketch], Iterable[Checked]
-]
-
-
-def check_pair(
-    a: Prepared,
-    b: Prepared,
-    lm,
-    bigrams: BigramSketch | None,  # noqa: ANN001
-) -> tuple[str | None, Alignment | None, PairFeatures, float]:
-    """Align two candidate near duplicates: ``spun`` (versions of one story, one of them
-    spun), ``clean`` (versions of one story, neither spun) or None, with the alignment,
-    its :class:`PairFeatures` and, for ``spun``, the evidence that ``a`` is the spun side:
-    :func:`spin_margin` without its whole-sentence LM term, plus :func:`local_fluency` (a
-    copy's sentences can be cut or split differently from the original's, which
-    whole-sentence scores punish)."""
-    alignment = align(a, b)
-    if not same_story(alignment):
-        return None, None, PairFeatures(0, 0, 0, 0), 0.0
-    features = pair_features(alignment)
-    kind = features.kind()
-    if kind != "spun":
-        return kind, alignment, features, 0.0
-    margin = spin_margin(alignment, None, bigrams) + local_fluency(alignment, lm)
-    return kind, alignment, features, margin
 
 
 class PileIndex:
@@ -396,7 +152,8 @@ class PileIndex:
     replaces the checking of the candidate pairs (:func:`check_pair` on each, here): it
     gets the sorted pairs, a function giving a document's text and the pile's bigram
     sketch, and returns ``(a, b, kind, alignment, features, margin)`` for each pair
-    (:mod:`unspin.learn.match_distributed` does it on Dask).
+    (:mod:`unspin.learn.match_distributed` does it on Dask). ``settle`` tells weak or
+    contested side decisions (:mod:`unspin.learn.link_choice`; the contextual judge here).
     """
 
     def __init__(
@@ -409,6 +166,7 @@ class PileIndex:
         problem: Problem | None = None,
         threshold: float = 0.2,
         check: Checker | None = None,
+        settle: Settle | None = None,
     ) -> None:
         from tqdm import tqdm
 
@@ -420,7 +178,7 @@ class PileIndex:
                 problem(message)
 
         self.ids: list[str] = []
-        self._store = _TextStore()
+        self._store = TextStore()
         self._hashes: dict[int, list[int]] = {}
         self.index = NearDupIndex(threshold=threshold)
         self.bigrams = BigramSketch()
@@ -465,7 +223,10 @@ class PileIndex:
             verified.append((a, b, alignment, margin))
             equal[a, b] = equal[b, a] = features.equal
         self.votes = direction_votes(verified)
-        self.edges: list[Edge] = _choose(orient_pairs(verified, self.votes), equal)
+        self._settle = settle or judge_settle()
+        self.edges: list[Edge] = choose_links(
+            orient_pairs(verified, self.votes), equal, self._same, self._settle
+        )
         self._original_of = {e.spun: e for e in self.edges}
         spun = {e.spun for e in self.edges}
         self.clean = frozenset(({e.clean for e in self.edges} | clean_twins) - spun)
@@ -482,6 +243,9 @@ class PileIndex:
         # one recurring swap of two is not enough: two clean versions share that by chance
         swaps = len(features.keys)
         return known >= max(1.0, need * swaps) and (known >= 2 or swaps >= 3)
+
+    def _same(self, a: int, b: int) -> bool:
+        return same_text(self.text(a), self.text(b))
 
     def text(self, n: int) -> str:
         """Document ``n``'s text (read back from disk)."""
@@ -506,7 +270,8 @@ class PileIndex:
 
     def twin(self, text: str) -> Twin:
         """The pile's answer for ``text``: a pile document answers from its own pairs;
-        another text is compared with its near duplicates in the pile."""
+        another text is compared with its near duplicates in the pile, and takes one as its
+        original only with a side as sure as a link's (:func:`~unspin.learn.link_choice.sure`)."""
         for n in self._hashes.get(hash(text), ()):
             if self.text(n) != text:
                 continue
@@ -530,12 +295,14 @@ class PileIndex:
             margin += consistency(alignment, self.votes)
             if margin <= -MIN_MARGIN:
                 clean = True  # the pile's document is the copy
-            elif margin >= MIN_MARGIN:
-                rank = (alignment.coverage, margin)
+            elif margin >= MIN_LINK_MARGIN:
+                rank = (alignment.coverage, margin, -n)  # same text: the pile's first
                 if best is None or rank > best[0]:
                     best = (rank, n, alignment)
         if best is not None:
-            return Twin(best[1], best[2], False)
+            (coverage, margin, _), n, alignment = best
+            if sure(Edge(-1, n, margin, coverage, alignment), False, self._settle):
+                return Twin(n, alignment, False)
         return Twin(None, None, clean)
 
 
