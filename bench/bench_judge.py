@@ -172,16 +172,41 @@ def report(data: dict, bias: float, weights: list[float]) -> dict:
     return out
 
 
+def engine_detection(scale: float) -> dict:
+    """Documents at spin 0.5 or more by ``document_spin`` (default path and ``--fast``)."""
+    from unspin.restore.estimate import document_spin
+
+    test = spinner_w.split(spinner_w.TEST)[: int(200 * scale)]
+    texts = {
+        "test_spun": [s.spun for s in test],
+        "test_orig": [s.original for s in test],
+        "reuters_check": other_reuters()[500 : 500 + int(800 * scale)],
+        "seeds_spun": [_seed("000"), _seed("004")],
+        "seeds_clean": [_seed("001"), _seed("003")],
+    }
+    out = {}
+    for fast in (False, True):
+        for name, t in texts.items():
+            hits = sum(document_spin(x, fast=fast).spin >= 0.5 for x in t)
+            out[f"{name}{' --fast' if fast else ''}"] = f"{hits} of {len(t)}"
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--judge", type=Path, default=None, help="judge folder (default: bundled)")
     ap.add_argument("--fit", action="store_true", help="refit the document model, print it")
     ap.add_argument("--clean-fp", type=float, default=0.003)
     ap.add_argument("--scale", type=float, default=1.0, help="share of each set to read")
+    ap.add_argument("--engine", action="store_true",
+                    help="instead: the spin estimate as restore computes it, on TEST and clean news")
     ap.add_argument("--write", type=Path, default=None, help="write the fitted calibration here")
     args = ap.parse_args(argv)
     if not spinner_w.available():
         sys.exit("needs ../shared (spinner W's dev set and Reuters)")
+    if args.engine:
+        print(json.dumps(engine_detection(args.scale), indent=1))
+        return
     data = sets(args.judge, args.scale)
     if args.fit:
         bias, weights = fit(data, args.clean_fp)

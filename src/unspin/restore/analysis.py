@@ -108,7 +108,7 @@ def analyse(
     calibration: Calibration | None = None
     if not options.fast:
         calibration = load_calibration()
-        judged, evidence = _judged(tokens, spans, evidence, table, calibration)
+        judged, evidence = _judged(tokens, spans, evidence, calibration)
     if evidence.spin < options.min_spin:
         return Analysis(tokens, [], evidence, judged)  # left alone: nothing to decide
     looks_spun = evidence.spin >= 0.5
@@ -143,12 +143,11 @@ def _judged(
     tokens: Sequence[Token],
     spans: Sequence[tuple[int, int]],
     evidence: SpinEvidence,
-    table: Table,
     calibration: Calibration,
 ) -> tuple[JudgedDocument, SpinEvidence]:
     """The judge's reading of the document and the evidence with the calibrated estimate
-    (:mod:`unspin.restore.judged`) in place of the n-gram one; a learned table's own gate
-    still counts."""
+    (:mod:`unspin.restore.judged`) in place of the n-gram one; the table's own gate still
+    counts (the larger wins)."""
     from ..models.judge import load_judge
 
     doc = judge_document(load_judge(), tokens, spans)
@@ -158,9 +157,10 @@ def _judged(
         "lm_spin": evidence.lm_spin,
         "log_words": math.log(max(evidence.words, 1)),
     }
-    spin = calibration.spin(features)
-    if table.method != "bundled":
-        spin = max(spin, evidence.table_spin)
+    # The table's own evidence keeps its gate: a document full of known swaps is spun
+    # whatever the judge reads (the document model, fitted where the bundled table seldom
+    # fires, weighs it little).
+    spin = max(calibration.spin(features), evidence.table_spin)
     return doc, replace(evidence, spin=spin, features={**evidence.features, **features})
 
 
