@@ -53,8 +53,11 @@ def fast_features(name: str, texts: list[str]) -> list[dict]:
     for text in texts:
         ev = fast.spin(text)
         rows.append(
-            {"table_spin": ev.table_spin, "lm_spin": ev.lm_spin,
-             "log_words": math.log(max(ev.words, 1))}
+            {
+                "table_spin": ev.table_spin,
+                "lm_spin": ev.lm_spin,
+                "log_words": math.log(max(ev.words, 1)),
+            }
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(rows))
@@ -166,9 +169,18 @@ def report(data: dict, bias: float, weights: list[float]) -> dict:
         "word_auc_tune": round(word_auc(*data["tune_stories"]), 4),
         "word_auc_test": round(word_auc(*data["test_stories"]), 4),
     }
-    for name in ("test_spun", "test_orig", "reuters_check", "wiki_check", "seeds_clean",
-                 "seeds_spun", "tune_spun", "tune_orig"):
-        out[name] = "%d of %d" % flagged(name)
+    for name in (
+        "test_spun",
+        "test_orig",
+        "reuters_check",
+        "wiki_check",
+        "seeds_clean",
+        "seeds_spun",
+        "tune_spun",
+        "tune_orig",
+    ):
+        hits, total = flagged(name)
+        out[name] = f"{hits} of {total}"
     return out
 
 
@@ -198,8 +210,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fit", action="store_true", help="refit the document model, print it")
     ap.add_argument("--clean-fp", type=float, default=0.003)
     ap.add_argument("--scale", type=float, default=1.0, help="share of each set to read")
-    ap.add_argument("--engine", action="store_true",
-                    help="instead: the spin estimate as restore computes it, on TEST and clean news")
+    ap.add_argument(
+        "--engine",
+        action="store_true",
+        help="instead: the spin estimate as restore computes it, on TEST and clean news",
+    )
     ap.add_argument("--write", type=Path, default=None, help="write the fitted calibration here")
     args = ap.parse_args(argv)
     if not spinner_w.available():
@@ -215,12 +230,17 @@ def main(argv: list[str] | None = None) -> None:
 
         cal = load_calibration(args.judge / "calibration.json" if args.judge else None)
         bias, weights = cal.bias, list(cal.weights)
-    print(json.dumps({"bias": bias, "weights": dict(zip(DOC_FEATURES, weights))}, indent=1))
+    named = dict(zip(DOC_FEATURES, weights, strict=True))
+    print(json.dumps({"bias": bias, "weights": named}, indent=1))
     print(json.dumps(report(data, bias, weights), indent=1))
     if args.write:
         cur = json.loads(args.write.read_text()) if args.write.exists() else {}
-        cur.update(format="unspin-judge-calibration/1", features=list(DOC_FEATURES),
-                   bias=bias, weights=weights)
+        cur.update(
+            format="unspin-judge-calibration/1",
+            features=list(DOC_FEATURES),
+            bias=bias,
+            weights=weights,
+        )
         args.write.write_text(json.dumps(cur, indent=1) + "\n")
 
 

@@ -66,8 +66,11 @@ def main(argv: list[str] | None = None) -> None:
             for fast in (False, True):
                 seconds, _ = run(path, fast)
                 key = f"{name}, {'--fast' if fast else 'default'}"
-                out[key] = {"words": words, "seconds": round(seconds, 1),
-                            "words_per_s": round(words / seconds)}
+                out[key] = {
+                    "words": words,
+                    "seconds": round(seconds, 1),
+                    "words_per_s": round(words / seconds),
+                }
                 print(key, json.dumps(out[key]), flush=True)
         if args.memory_mb:
             path = Path(tmp) / "big.jsonl"
@@ -78,8 +81,11 @@ def main(argv: list[str] | None = None) -> None:
                 size += len(texts[-1]) + 20
             _jsonl(texts, path)
             seconds, peak = run(path, False)
-            out["memory"] = {"mb": round(os.path.getsize(path) / 1e6, 1),
-                             "seconds": round(seconds), "peak_rss_mb": round(peak)}
+            out["memory"] = {
+                "mb": round(os.path.getsize(path) / 1e6, 1),
+                "seconds": round(seconds),
+                "peak_rss_mb": round(peak),
+            }
             print("memory", json.dumps(out["memory"]), flush=True)
 
 

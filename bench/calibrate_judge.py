@@ -83,8 +83,14 @@ def main(argv: list[str] | None = None) -> None:
                 (s.spun, r, s.original) for (s, _), r in zip(spun, restored, strict=True)
             )
             changed = sum(_restored(engine, c, an, cal) != c for c, an in cleans)
-            row = {"flag": flag, "slot": slot, "slot_center": center, "prefer": prefer,
-                   "undone": round(undone, 4), "clean_changed": changed}
+            row = {
+                "flag": flag,
+                "slot": slot,
+                "slot_center": center,
+                "prefer": prefer,
+                "undone": round(undone, 4),
+                "clean_changed": changed,
+            }
             results.append(row)
             print(json.dumps(row), flush=True)
     ok = [r for r in results if r["clean_changed"] == 0] or results

@@ -54,6 +54,15 @@ def test_padding_in_a_batch_changes_no_reading() -> None:
     assert alone == pytest.approx(beside[:20], abs=0.1)
 
 
+def test_a_word_longer_than_a_window_is_read_cut() -> None:
+    giant = "-".join(["abc"] * 400)  # one token, 799 word pieces: more than the model takes
+    words = ["The", giant, "ruled", "."]
+    judge = load_judge()
+    assert len(judge.tokenizer.encode([giant], is_pretokenized=True).ids) > 512
+    read = judge.read(words)
+    assert len(read.probs) == 4 and all(0.0 <= p <= 1.0 for p in read.probs)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_windows_cover_everything_within_the_limit(seed: int) -> None:
     rng = random.Random(seed)

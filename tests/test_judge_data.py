@@ -17,13 +17,13 @@ PHRASES = {("according", "to"): [("in", "keeping", "with")], ("court",): [("cour
 
 
 def test_clean_rate_changes_nothing() -> None:
-    words = "The big city said the court ruled .".split()
+    words = ["The", "big", "city", "said", "the", "court", "ruled", "."]
     out, labels, originals = Simulator(ALTS, PHRASES, seed=3).spin(words, 0.0, 0.0)
     assert out == words and labels == [0] * len(words) and originals == [""] * len(words)
 
 
 def test_labels_mark_exactly_the_changed_words() -> None:
-    words = "the big city said according to the court".split()
+    words = ["the", "big", "city", "said", "according", "to", "the", "court"]
     sim = Simulator(ALTS, PHRASES, seed=5)
     for _ in range(30):
         out, labels, originals = sim.spin(words, 1.0, 0.0)
@@ -82,7 +82,21 @@ def test_bundled_resources_make_a_simulator() -> None:
     sim = load_simulator(data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv"), seed=0)
     assert len(sim.alternatives) > 10_000 and len(sim.phrases) > 1_000
     rng = random.Random(1)
-    words = "the company said its profit rose in the first quarter of the year".split()
+    words = [
+        "the",
+        "company",
+        "said",
+        "its",
+        "profit",
+        "rose",
+        "in",
+        "the",
+        "first",
+        "quarter",
+        "of",
+        "the",
+        "year",
+    ]
     changed = 0
     for _ in range(20):
         out, labels, _ = sim.spin(words, rng.uniform(0.3, 0.6), 0.0)

@@ -32,7 +32,12 @@ def test_a_tiny_training_run_writes_a_judge_that_loads(tmp_path: Path) -> None:
     lines: list[str] = []
     cfg = TrainConfig(examples=24, held_out=8, steps=2, batch=4, seed=1)
     metrics = train_judge(
-        wiki, out, data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv"), None, cfg,
+        wiki,
+        out,
+        data_path("thesaurus.tsv.gz"),
+        data_path("synonym_pairs.tsv"),
+        None,
+        cfg,
         report=lines.append,
     )
     assert {"judge.onnx", "tokenizer.json", "output_embeddings.npz", "metrics.json", "LICENSE"} <= {

@@ -704,13 +704,15 @@ def train_judge(
     """Train the contextual judge (needs the [train] extra: torch, transformers, onnx) and
     write it, int8, with its metrics, to --output; data/judge/ is this command's output
     (docs/data.md says how it was run). The calibration is bench/bench_judge.py's."""
-    from .models.judge_train import TrainConfig, train_judge as run
+    from .models.judge_train import TrainConfig
+    from .models.judge_train import train_judge as run
 
     cfg = TrainConfig(steps=steps, examples=examples, seed=seed)
     from .resources import data_path
 
     with _errors():
-        run(wiki, output, data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv"), ppdb, cfg)
+        thesaurus, table = data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv")
+        run(wiki, output, thesaurus, table, ppdb, cfg)
 
 
 @app.command("match")
@@ -743,8 +745,8 @@ def match_command(
     apart), the copy links to the one sharing most of its words and, among equals, to
     the first in the pile (the earliest collected). A link whose side (which one is the
     copy) is weakly supported or contested is dropped when the contextual judge reads the
-    original as the more spun one: the document is then left unlinked rather than risk restoring an original from
-    its copy.
+    original as the more spun one: the document is then left unlinked rather than risk
+    restoring an original from its copy.
 
     Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
     stderr) were skipped.

@@ -94,14 +94,14 @@ class Judge:
         jobs = []  # (word index, piece position in its window), per window
         rows = []
         for a, b in windows:
-            start = first.get(a, None)
+            start = first.get(a)
             if start is None:
                 start = next((first[w] for w in range(a, b) if w in first), None)
             if start is None:
                 continue
-            end = start + sum(pieces_of[a:b])
+            end = min(start + sum(pieces_of[a:b]), start + WINDOW - 2)  # a giant word is cut
             rows.append([101, *ids[start:end], 102])
-            jobs.append([(w, first[w] - start + 1) for w in range(a, b) if w in first])
+            jobs.append([(w, first[w] - start + 1) for w in range(a, b) if first.get(w, end) < end])
         for lo in range(0, len(rows), _BATCH):
             batch = rows[lo : lo + _BATCH]
             width = max(len(r) for r in batch)

@@ -55,11 +55,12 @@ _GENERIC_PHRASES: dict[tuple[str, ...], list[tuple[str, ...]]] = {
     ("it", "is"): [("it's",)],
     ("would", "not"): [("wouldn't",)],
 }
-_STOP = frozenset(
+_STOP_WORDS = (
     "a an the of to in on at by for with from up out off over into as and or but is are was "
     "were be been it its that this which who will would can could may might do does did not "
-    "has have had".split()
+    "has have had"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 _WORD_RE = re.compile(r"^[a-z][a-z'-]*$")
 
 

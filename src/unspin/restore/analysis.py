@@ -6,9 +6,9 @@ rows (:mod:`unspin.restore.scoring`).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 

@@ -56,7 +56,8 @@ class Calibration:
     flag: float = 0.9
 
     def spin(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(w * features.get(n, 0.0) for n, w in zip(DOC_FEATURES, self.weights))
+        pairs = zip(DOC_FEATURES, self.weights, strict=True)
+        z = self.bias + sum(w * features.get(n, 0.0) for n, w in pairs)
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
