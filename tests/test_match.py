@@ -385,3 +385,50 @@ def test_restore_pile_names_and_skips_bad_pile_entries(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert "broken.txt" in result.output and "skipped" in result.output
     assert (out / "copy.txt").read_text(encoding="utf-8") != copy  # restored all the same
+
+
+def test_pile_agrees_needs_one_way_votes_for_a_pairs_swaps() -> None:
+    from collections import Counter
+
+    from unspin.learn.align import align_texts
+    from unspin.learn.pair_check import pile_agrees
+
+    pair = align_texts("He stated it was late today.", "He said it was late today.")
+    votes = Counter({("stated", "said"): 9})
+    assert pile_agrees(pair, 0, votes) == 1
+    assert pile_agrees(pair.swapped(), 0, votes) == -1  # the other side is the copy
+    assert pile_agrees(pair, 0, Counter({("stated", "said"): 2})) == 0  # too few votes
+    assert pile_agrees(pair, 2, votes) == 0  # changed names or figures: another story
+    both_ways = Counter({("stated", "said"): 9, ("said", "stated"): 9})
+    assert pile_agrees(pair, 0, both_ways) == 0
+    two = align_texts("He stated it was late today.", "He said it was early today.")
+    against = Counter({("stated", "said"): 9, ("early", "late"): 3})
+    assert pile_agrees(two, 0, against) == 0  # one swap says the other way round
+
+
+def _story(k: int) -> str:
+    """A generated news story of a few sentences, different for each ``k``."""
+    towns = ["Leeds", "Bristol", "Cardiff", "Dundee", "Exeter", "Belfast", "Norwich"]
+    return "\n".join(
+        [
+            f"The company in {towns[k % 7]} said on Monday that {k + 3} new stores would open.",
+            f"Its chief executive stated that customers in district {k} had asked for them.",
+            f"According to the report, sales rose {k + 11} percent in the quarter to March {k}.",
+            f"The judge in case {k * 7 + 1} declined to comment on the plan and left early.",
+            f"Analysts expected the shares of group {k} to rise when the market opened.",
+        ]
+    )
+
+
+def test_a_lightly_spun_copy_is_linked_when_the_pile_made_its_swap_often(tmp_path: Path) -> None:
+    texts = {}
+    for k in range(6):  # clear pairs: many swaps each
+        texts[f"o{k}.txt"], texts[f"s{k}.txt"] = _story(k), spin(_story(k))
+    light = _story(6).replace("customers", "clients")  # one swap, seen in every pair
+    texts["o6.txt"], texts["s6.txt"] = _story(6), light
+    edited = _story(7).replace("left early", "went early")  # an editor's change
+    texts["o7.txt"], texts["e7.txt"] = _story(7), edited
+    links = names(match_pile([write(tmp_path / "pile", texts)]).links)
+    assert ("s6.txt", "o6.txt") in links
+    assert not any("7" in a or "7" in b for a, b in links)
+    assert sorted(links) == sorted((f"s{k}.txt", f"o{k}.txt") for k in range(7))

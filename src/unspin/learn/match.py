@@ -47,6 +47,7 @@ from .pair_check import (
     check_pair,
     local_fluency,
     pair_features,
+    pile_agrees,
 )
 from .pairing import (
     MIN_MARGIN,
@@ -57,6 +58,7 @@ from .pairing import (
     direction_votes,
     index_documents,
     orient_pairs,
+    spin_margin,
 )
 from .pile_reading import Problem, TextStore, iter_pile
 
@@ -204,12 +206,13 @@ class PileIndex:
         else:
             checked = check(pairs, self.text, self.bigrams)
         found: list[tuple[int, int, Alignment, PairFeatures, float]] = []
-        clean_twins: set[int] = set()
+        # two versions of one story that do not look spun: (a, b, alignment, features)
+        unclear: list[tuple[int, int, Alignment, PairFeatures]] = []
         for a, b, kind, alignment, features, margin in checked:
             if kind == "spun":
                 found.append((a, b, alignment, features, margin))  # type: ignore[arg-type]
             elif kind == "clean":
-                clean_twins.update((a, b))
+                unclear.append((a, b, alignment, features))  # type: ignore[arg-type]
         # the spinner's swaps recur across the pile; an editor's changes between two clean
         # versions of a story do not
         self._seen = Counter(k for *_, f, _ in found for k in set(f.keys))
@@ -218,11 +221,20 @@ class PileIndex:
         equal: dict[tuple[int, int], int] = {}
         for a, b, alignment, features, margin in found:
             if not self._recurring(features, own=True):
-                clean_twins.update((a, b))
+                unclear.append((a, b, alignment, features))
                 continue
             verified.append((a, b, alignment, margin))
             equal[a, b] = equal[b, a] = features.equal
         self.votes = direction_votes(verified)
+        # a lightly spun copy: few swaps, but ones the pile's clear pairs made again and again
+        clean_twins: set[int] = set()
+        for a, b, alignment, features in unclear:
+            if pile_agrees(alignment, features.foreign, self.votes):
+                margin = self._margin(alignment)
+                verified.append((a, b, alignment, margin))
+                equal[a, b] = equal[b, a] = features.equal
+            else:
+                clean_twins.update((a, b))
         self._settle = settle or judge_settle()
         self.edges: list[Edge] = choose_links(
             orient_pairs(verified, self.votes), equal, self._same, self._settle
@@ -243,6 +255,10 @@ class PileIndex:
         # one recurring swap of two is not enough: two clean versions share that by chance
         swaps = len(features.keys)
         return known >= max(1.0, need * swaps) and (known >= 2 or swaps >= 3)
+
+    def _margin(self, alignment: Alignment) -> float:
+        """The side evidence :func:`check_pair` gives a spun pair (``alignment.spun`` spun)."""
+        return spin_margin(alignment, None, self.bigrams) + local_fluency(alignment, self.lm)
 
     def _same(self, a: int, b: int) -> bool:
         return same_text(self.text(a), self.text(b))
@@ -288,6 +304,8 @@ class PileIndex:
             )
             if kind == "spun" and not self._recurring(features, own=False):
                 kind = "clean"
+            if kind == "clean" and pile_agrees(alignment, features.foreign, self.votes):
+                kind, margin = "spun", self._margin(alignment)
             if kind == "clean":
                 clean = True
             if kind != "spun" or n in self._original_of:

@@ -4,6 +4,8 @@ side looks spun, given the evidence for which (:func:`check_pair`)."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -17,6 +19,7 @@ __all__ = [
     "PairFeatures",
     "aligned_words",
     "check_pair",
+    "pile_agrees",
     "local_fluency",
     "pair_features",
 ]
@@ -129,6 +132,40 @@ def local_fluency(alignment: Alignment, lm, context: int = 2) -> float:  # noqa:
     if not gains:
         return 0.0
     return max(-2.0, min(2.0, sum(gains) / len(gains)))
+
+
+# A pair with too few swaps to count as spun (:data:`MIN_SWAPS`, :data:`MIN_SWAP_SHARE`) or
+# whose swaps recur too little is still a spun copy when the pile's clear pairs made its
+# swaps again and again, one way round: at least one swap with this much direction
+# evidence (log of votes for over votes against, about 4 to 0), none against it. Tuned on
+# issue 21's tune pile: links 98.0% -> 99.2% of its copies, no pair of two clean texts
+# passes (their single differences are spelling, names or an editor's word, seldom voted).
+AGREED_EVIDENCE = 1.5
+AGREED_MAX_FOREIGN = 1
+
+
+def pile_agrees(alignment: Alignment, foreign: int, votes: Counter[tuple[str, str]]) -> int:
+    """Whether the pile's clear pairs made this pair's swaps: +1 (``alignment.spun`` is
+    the spun side), -1 (the other side is) or 0 (no such evidence; see
+    :data:`AGREED_EVIDENCE`).
+
+    >>> from unspin.learn.align import align_texts
+    >>> a = align_texts("He stated it was late today.", "He said it was late today.")
+    >>> pile_agrees(a, 0, Counter({("stated", "said"): 9})), pile_agrees(a, 0, Counter())
+    (1, 0)
+    """
+    subs = alignment.substitutions()
+    if not subs or foreign > AGREED_MAX_FOREIGN:
+        return 0
+    evidence = [
+        math.log1p(votes[s.spun, s.original.lower()]) - math.log1p(votes[s.original.lower(), s.spun])
+        for s in subs
+    ]
+    for sign in (1, -1):
+        signed = [sign * e for e in evidence]
+        if max(signed) >= AGREED_EVIDENCE and min(signed) > -0.5:
+            return sign
+    return 0
 
 
 Checked = tuple[int, int, "str | None", "Alignment | None", PairFeatures, float]
