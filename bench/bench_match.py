@@ -8,7 +8,8 @@ Two piles, so that what is reported was not tuned on (:mod:`bench.spinner_w`'s s
   third of those originals cut to their first 60%), 150 spun copies without an original,
   600 unrelated clean stories. Every threshold of ``unspin match`` (the swap, recurrence,
   margin and judge gates of :mod:`unspin.learn.match` and :mod:`unspin.learn.link_choice`)
-  and ``restore --pile``'s no-twin gate (a spin estimate of 0.94) were tuned on this pile.
+  and ``restore --pile``'s former no-twin gate (a spin estimate of 0.94) were tuned on this
+  pile (the pile's gate that replaced it, :mod:`unspin.learn.pile_gate`, on both piles).
 - ``heldout`` (the default, from stories 1350-2037, :data:`HELDOUT`, which nothing in
   ``match`` or ``restore --pile`` was tuned on; 1350-1837 are in spinner W's ``tune`` split,
   used to calibrate restore's decision model and the detector, 1838-2037 are its ``test``

@@ -158,7 +158,8 @@ def pile_agrees(alignment: Alignment, foreign: int, votes: Counter[tuple[str, st
     if not subs or foreign > AGREED_MAX_FOREIGN:
         return 0
     evidence = [
-        math.log1p(votes[s.spun, s.original.lower()]) - math.log1p(votes[s.original.lower(), s.spun])
+        math.log1p(votes[s.spun, s.original.lower()])
+        - math.log1p(votes[s.original.lower(), s.spun])
         for s in subs
     ]
     for sign in (1, -1):
