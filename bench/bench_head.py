@@ -351,6 +351,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gate-center", type=float, default=3.0)
     parser.add_argument("--gate-quantile", type=float, default=0.995)
     parser.add_argument(
+        "--other", type=int, default=0, help="more clean documents: other Reuters stories"
+    )
+    parser.add_argument(
         "--decision", default="", help="centers of the decision head to try (comma-separated)"
     )
     args = parser.parse_args(argv)
@@ -375,6 +378,7 @@ def main(argv: list[str] | None = None) -> None:
             args.gate_center,
             args.gate_quantile,
             centers,
+            other=args.other,
         )
         print(json.dumps(report, indent=1))
         return

@@ -146,10 +146,14 @@ def restore_report(
     gate_quantile: float = 0.995,
     decision_centers: Sequence[float] = (),
     test: bool = False,
+    threshold: float | None = None,
+    other: int = 0,
 ) -> dict:
     """Errors undone and clean documents changed (see the module docstring); ``train``:
     the pile's labelled hits (:func:`bench.bench_head.load_hits`; None: today and the
-    oracles only; ``test``: TEST stories instead of TUNE, to report, never to choose)."""
+    oracles only; ``test``: TEST stories instead of TUNE, to report, never to choose;
+    ``threshold``: the head gate's, instead of :func:`gate_threshold`'s; ``other``: that
+    many more clean documents, Reuters stories of 80+ words outside spinner W's set)."""
     from bench import spinner_w as w
     from bench.spinner_w import Gold
     from unspin import RestoreOptions
@@ -161,6 +165,11 @@ def restore_report(
     seeds = [p for g in ("001_*.txt", "003_*.txt") for p in (ROOT / "seeds").glob(g)]
     clean = {f"o{s.index}": s.original for s in stories}
     clean.update({p.stem: p.read_text(encoding="utf-8") for p in seeds})
+    if other:
+        from bench.bench_detect import other_reuters
+
+        long = [t for t in other_reuters() if word_count(t) >= 80][:other]
+        clean.update({f"r{k}": t for k, t in enumerate(long)})
     spun = {f"s{s.index}": s.spun for s in stories}
     table = load_table(table_path)
     engine = engine_for(table, RestoreOptions(tables=(table_path,), min_spin=0.0))
@@ -176,7 +185,8 @@ def restore_report(
         items = collect_texts({**spun, **clean}, table, scorer)
         z = head.logits(design(items))
         reads = head_reads(items, head)
-        threshold = gate_threshold(train, l2, gate_center, gate_quantile)
+        if threshold is None:
+            threshold = gate_threshold(train, l2, gate_center, gate_quantile)
         doc_rates = rates(items, z, {**spun, **clean}, gate_center)
         passing = {d for d, r in doc_rates.items() if r > threshold}
         report["head_gate"] = {
