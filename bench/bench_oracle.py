@@ -31,7 +31,7 @@ def aligned_counts(stories) -> Counter[tuple[str, str]]:
     """(spun, original) counts of every swap aligned between each story's spun copy and
     its original (split and decomposed as ``unspin learn`` does)."""
     from unspin.learn.align import align, prepare
-    from unspin.learn.learner import _Stats
+    from unspin.learn.row_stats import _Stats
 
     stats = _Stats()
     for s in stories:

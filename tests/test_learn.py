@@ -430,7 +430,7 @@ def test_editorial_changes_seen_once_are_not_learned(tmp_path: Path) -> None:
 
 
 def test_inflections_of_one_swap_are_pooled_when_generalising() -> None:
-    from unspin.learn.learner import _Stats
+    from unspin.learn.row_stats import _Stats
 
     stats = _Stats()
     for spun, clean in (
@@ -458,7 +458,7 @@ def test_inflections_of_one_swap_are_pooled_when_generalising() -> None:
 
 
 def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
-    from unspin.learn.learner import _Stats
+    from unspin.learn.row_stats import _Stats
 
     stats = _Stats()
     for spun, clean in (
@@ -476,7 +476,7 @@ def test_clear_single_sightings_of_a_known_original_are_accepted() -> None:
 
 
 def test_heldout_precision_counts_rows_the_held_out_pairs_confirm() -> None:
-    from unspin.learn.learner import heldout_precision
+    from unspin.learn.row_stats import heldout_precision
 
     def changes(spun: str, clean: str) -> list:
         return align_texts(spun, clean).changes()
