@@ -1,0 +1,245 @@
+"""The commands that learn from a pile: ``learn`` (:mod:`unspin.learn.table_file`),
+``train-judge``, ``match`` (:mod:`unspin.learn.match`) and ``train-lm``
+(:mod:`unspin.models.lm_train`). They register on :data:`unspin.cli.app`, which imports
+this module; messages and exit codes follow :mod:`unspin.cli`."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli import _errors, _fail, _guarded, app
+from .errors import UnspinError
+
+LmOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--lm-output",
+        help="Also train a language model of the pile's clean text (ARPA, .gz ok), mixed "
+        "with the bundled model when loaded; use it with --lm.",
+    ),
+]
+LmWeightOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--lm-weight",
+        help="Mixture weight of the adapted model (0..1, exclusive); default: the best of "
+        "0.1-0.5 on held-out clean text of the pile.",
+    ),
+]
+
+
+@app.command()
+@_guarded
+def learn(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Articles: .txt files, folders, .jsonl(.gz) files.")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Table file to write.")] = Path(
+        "table.tsv"
+    ),
+    field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
+    pairs: Annotated[
+        list[Path] | None,
+        typer.Option("--pairs", help='JSONL of {"spun": ..., "clean": ...} pairs (repeatable).'),
+    ] = None,
+    phrases: Annotated[
+        list[Path] | None,
+        typer.Option("--phrases", help="CSV/TSV phrase list, spun then original (repeatable)."),
+    ] = None,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="PATHS are tables: merge them into --output.")
+    ] = False,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="Keep pairs seen at least this often.")
+    ] = 2,
+    pile_min_count: Annotated[
+        int | None,
+        typer.Option(
+            "--pile-min-count",
+            help="Keep pairs found in PATHS seen at least this often (default: --min-count); "
+            "1 for a few known spun/clean copies, where every swap is real.",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Table name stored in its header.")
+    ] = None,
+    comment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--comment", help="Header comment line, e.g. licence or attribution (repeatable)."
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+    lm_output: LmOutputOpt = None,
+    lm_weight: LmWeightOpt = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            help="How the table was learned, for its header (aligned, reference-free, "
+            "mixed, bundled); default: what was learned from.",
+        ),
+    ] = None,
+    reference_free: Annotated[
+        str,
+        typer.Option(
+            "--reference-free",
+            help="Also learn from the pile's own statistics, without clean copies: auto "
+            "(when under a quarter of the pile is paired), on or off.",
+        ),
+    ] = "auto",
+) -> None:
+    """Learn a spun->original mapping table from a pile of scraped articles."""
+    from .learn.table_file import check_learn_options, learn_table, merge_tables
+
+    if merge and lm_output:
+        raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
+    check_learn_options(
+        min_count=min_count,
+        pile_min_count=pile_min_count,
+        method=method,
+        reference_free=reference_free,
+        lm_weight=lm_weight,
+    )
+    report = None if quiet else functools.partial(typer.echo, err=True)
+    if merge:
+        merge_tables(
+            paths or [], output, name=name, comments=comment or [], method=method, report=report
+        )
+        return
+    learn_table(
+        paths or [],
+        output,
+        field=field,
+        pairs=pairs or [],
+        phrases=phrases or [],
+        min_count=min_count,
+        pile_min_count=pile_min_count,
+        name=name,
+        comments=comment or [],
+        method=method,
+        reference_free=reference_free,
+        lm_output=lm_output,
+        lm_weight=lm_weight,
+        progress=not quiet,
+        report=report,
+    )
+
+
+@app.command("train-judge")
+@_guarded
+def train_judge(
+    wiki: Annotated[
+        Path, typer.Argument(help="Wikipedia JSONL(.gz) with a 'text' field (clean text).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write.")],
+    ppdb: Annotated[
+        Path | None,
+        typer.Option("--ppdb", help="PPDB lexical paraphrases (word para para ...), .gz."),
+    ] = None,
+    steps: Annotated[int, typer.Option("--steps", help="Training steps (batches of 16).")] = 1600,
+    examples: Annotated[
+        int, typer.Option("--examples", help="Simulated training passages.")
+    ] = 26000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 13,
+) -> None:
+    """Train the contextual judge (needs the [train] extra: torch, transformers, onnx) and
+    write it, int8, with its metrics, to --output; data/judge/ is this command's output
+    (docs/data.md says how it was run). The calibration is bench/bench_judge.py's."""
+    from .models.judge_train import TrainConfig
+    from .models.judge_train import train_judge as run
+
+    cfg = TrainConfig(steps=steps, examples=examples, seed=seed)
+    from .resources import data_path
+
+    with _errors():
+        thesaurus, table = data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv")
+        run(wiki, output, thesaurus, table, ppdb, cfg)
+
+
+@app.command("match")
+@_guarded
+def match_command(
+    pile: Annotated[
+        list[Path],
+        typer.Argument(help="The pile: .txt files, folders, .jsonl(.gz) files.", metavar="PILE"),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the links here (JSON lines; default stdout)."),
+    ] = None,
+    field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="Id field of .jsonl records (else file:line).")
+    ] = "id",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+) -> None:
+    """Link each spun copy in a pile to its original, one JSON object a line:
+    {"spun", "original", "shared", "spun_words", "margin"}, sorted by spun copy.
+
+    "shared" is the share of the copy's words in sentences aligned to the original,
+    "spun_words" how many of those differ from the original's. A copy of part of an
+    original is linked; two clean versions of one story are not.
+
+    When several originals in the pile hold the same text (identical, cut, or a word
+    apart), the copy links to the one sharing most of its words and, among equals, to
+    the first in the pile (the earliest collected). A link whose side (which one is the
+    copy) is weakly supported or contested is dropped when the contextual judge reads the
+    original as the more spun one: the document is then left unlinked rather than risk
+    restoring an original from its copy.
+
+    Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
+    stderr) were skipped.
+    """
+    from .learn.match import match_pile
+    from .pipelines.files import AtomicOutput
+
+    def named(message: str) -> None:
+        typer.echo(f"unspin: {message}; skipped", err=True)
+
+    result = match_pile(pile, field=field, id_field=id_field, progress=not quiet, problem=named)
+    with AtomicOutput(output) as out:
+        text = "".join(json.dumps(k.as_json(), ensure_ascii=False) + "\n" for k in result.links)
+        out.write(text.encode("utf-8"))
+        out.commit()
+    if not quiet:
+        typer.echo(result.format(), err=True)
+    if result.skipped:
+        n = len(result.skipped)
+        raise _fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
+
+
+@app.command("train-lm")
+@_guarded
+def train_lm(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Clean text: .txt files, folders, .jsonl(.gz).")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="ARPA file to write (.arpa or .arpa.gz).")
+    ],
+    order: Annotated[int, typer.Option("--order", help="n-gram order.")] = 3,
+    field: Annotated[str, typer.Option("--field", help="Text field of .jsonl records.")] = "text",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Train a Kneser-Ney n-gram language model of clean text (use it with --lm)."""
+    from .models.lm_train import iter_corpus_texts
+    from .models.lm_train import train_lm as train
+
+    try:
+        summary = train(
+            iter_corpus_texts(paths, field=field), output, order=order, progress=not quiet
+        )
+    except (UnspinError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if not quiet:
+        typer.echo(str(summary), err=True)
