@@ -43,11 +43,11 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..models.table import Entry
 from ..models.thesaurus import PPDB
-from ..text.tokens import lm_token, sentence_spans, tokenize
+from .phrase_stats import PileStats, pile_stats
 
 __all__ = [
     "PairFeatures",
@@ -78,7 +78,6 @@ MIN_PROBABILITY = 0.3  # pair probability a row needs to be kept
 MIN_FIT = 0.1  # the original must fit the spun form's contexts better than frequency explains
 MIN_SIBLING = 0.15  # pair probability at which two candidates of a word count as siblings
 MIN_UNIGRAM = -3.0  # log10 unigram probability above which a word is a function word
-MAX_WORDS = 3  # longest spun phrase tested
 TARGET_BONUS = 1.0  # log-odds for a candidate original that known pairs show is spun
 #: Rows of a table learned without clean documents whose spun phrase is more common in
 #: clean English than this (wordfreq Zipf) are dropped (:func:`drop_common`).
@@ -133,80 +132,6 @@ def pair_probability(f: PairFeatures) -> float:
     w = WEIGHTS
     z = w["bias"] + sum(w[name] * float(getattr(f, name)) for name in PairFeatures.__annotations__)
     return 1.0 / (1.0 + math.exp(-z))
-
-
-@dataclass
-class PileStats:
-    """Token statistics of the pile: LM sentences, and where each lower-case phrase of up
-    to :data:`MAX_WORDS` words is seen (``occurrences[phrase]``: (sentence, start))."""
-
-    sentences: list[list[str]] = field(default_factory=list)
-    sentence_doc: list[int] = field(default_factory=list)
-    occurrences: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
-    documents: int = 0
-    tokens: int = 0
-    _contexts: dict[str, set[tuple[str, str]]] = field(default_factory=dict, repr=False)
-
-    def add(self, text: str) -> None:
-        """Add one document."""
-        tokens = tokenize(text)
-        doc = self.documents
-        self.documents += 1
-        self.tokens += len(tokens)
-        for a, b in sentence_spans(tokens, text):
-            words = [lm_token(t) for t in tokens[a:b]]
-            index = len(self.sentences)
-            self.sentences.append(words)
-            self.sentence_doc.append(doc)
-            # a spinner leaves capitalised words alone: only lower-case ones can be spins
-            lower = [
-                t.kind == "word" and not t.protected and t.text.isalpha() and t.text.islower()
-                for t in tokens[a:b]
-            ]
-            for k in range(len(words)):
-                for n in range(1, MAX_WORDS + 1):
-                    if k + n > len(words) or not lower[k + n - 1]:
-                        break
-                    self.occurrences[" ".join(words[k : k + n])].append((index, k))
-
-    def context_set(self, phrase: str, limit: int = 400) -> set[tuple[str, str]]:
-        """(word before, word after) of the phrase's first ``limit`` lower-case occurrences."""
-        cached = self._contexts.get(phrase)
-        if cached is None:
-            n = len(phrase.split())
-            cached = set()
-            for s, k in self.occurrences.get(phrase, ())[:limit]:
-                words = self.sentences[s]
-                left = words[k - 1] if k else "<s>"
-                right = words[k + n] if k + n < len(words) else "</s>"
-                cached.add((left, right))
-            self._contexts[phrase] = cached
-        return cached
-
-    def shares_context(self, a: str, b: str) -> bool:
-        """Whether ``a`` and ``b`` are seen between the same two words somewhere."""
-        return not self.context_set(a).isdisjoint(self.context_set(b))
-
-    def count(self, phrase: str) -> int:
-        """Lower-case occurrences of ``phrase``."""
-        return len(self.occurrences.get(phrase, ()))
-
-    def docs_of(self, phrase: str) -> set[int]:
-        """The documents where ``phrase`` is seen in lower case."""
-        return {self.sentence_doc[s] for s, _ in self.occurrences.get(phrase, ())}
-
-
-def pile_stats(texts: Iterable[str]) -> PileStats:
-    """:class:`PileStats` of the texts.
-
-    >>> s = pile_stats(["The court ruled.", "A court docket."])
-    >>> s.count("court"), s.count("court docket"), s.documents
-    (2, 1, 2)
-    """
-    stats = PileStats()
-    for text in texts:
-        stats.add(text)
-    return stats
 
 
 @dataclass(frozen=True)
