@@ -70,6 +70,20 @@ def test_judged_spans_are_the_words_the_judge_flags() -> None:
         assert s.original != s.word.lower()
 
 
+def test_spans_from_the_restores_reading_of_the_text_match_a_fresh_reading() -> None:
+    from unspin.options import resolve_options
+    from unspin.restore.api import spin_explain_judged
+
+    text = _seed("004")
+    spin, restored, judged = spin_explain_judged(text, resolve_options())
+    assert judged is not None and len(judged.probs) > 100
+    assert spun_spans(text, judged=judged) == spun_spans(text)
+    # a reading of another text is not taken for this one's
+    _, _, other = spin_explain_judged(_seed("003"), resolve_options())
+    assert spun_spans(text, judged=other) == spun_spans(text)
+    assert spin_explain_judged(text, resolve_options(fast=True))[2] is None
+
+
 def test_detector_rises_with_the_share_of_suspect_words() -> None:
     counts = Counter({"the": 9, "a": 3})
 

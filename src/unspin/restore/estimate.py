@@ -3,12 +3,15 @@ for it (``unspin score``, ``--spans``), under given restore options."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..options import RestoreOptions, resolve_options
 from .detect import SpinEvidence
 from .engine import get_engine
 from .spin_features import SPAN_ALTERNATIVES, SPAN_SURPRISE, SpunWord, text_signals
+
+if TYPE_CHECKING:
+    from .judged import JudgedDocument
 
 __all__ = ["spin_score", "document_spin", "spun_spans"]
 
@@ -34,7 +37,11 @@ def document_spin(
 
 
 def spun_spans(
-    text: str, options: RestoreOptions | None = None, **overrides: Any
+    text: str,
+    options: RestoreOptions | None = None,
+    *,
+    judged: JudgedDocument | None = None,
+    **overrides: Any,
 ) -> list[SpunWord]:
     """The words of ``text`` that look spun. By default those the contextual judge
     flags, each with the likeliest original its second head points at among the
@@ -42,6 +49,8 @@ def spun_spans(
     (:func:`unspin.restore.judged.judged_spans`). On the fast path, the words whose more
     frequent thesaurus alternative the language model prefers, with the strength of that
     preference (log10); without a language model (``use_lm=False``) there are none.
+    ``judged``: the judge's reading of this text if it was read already (see
+    :func:`unspin.restore.api.spin_explain_judged`).
 
     >>> text = "The supervision said it would act."
     >>> [(s.word, s.original) for s in spun_spans(text, fast=True)]
@@ -53,7 +62,7 @@ def spun_spans(
     if not resolved.fast:
         from .judged import judged_spans
 
-        return judged_spans(text)
+        return judged_spans(text, judged)
     scorer = get_engine(resolved).scorer
     signals = text_signals(text, scorer, SPAN_SURPRISE, SPAN_ALTERNATIVES)
     return list(signals.suspects) if signals else []

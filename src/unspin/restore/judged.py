@@ -132,10 +132,11 @@ def judge_document(
     return JudgedDocument(read.probs, read, document_features(tokens, starts, read.probs), words)
 
 
-def judged_spans(text: str) -> list[SpunWord]:
+def judged_spans(text: str, doc: JudgedDocument | None = None) -> list[SpunWord]:
     """The words of ``text`` the bundled judge flags (probability at least the
     calibration's ``flag``), each with the thesaurus candidate its second head points at
-    most ("the" for a flagged "a"; "" when the thesaurus has none) and the probability."""
+    most ("the" for a flagged "a"; "" when the thesaurus has none) and the probability.
+    ``doc``: the judge's reading of this same text, if it was read already."""
     from ..models.judge import load_judge
     from ..models.thesaurus import load_thesaurus
 
@@ -143,7 +144,8 @@ def judged_spans(text: str) -> list[SpunWord]:
     tokens = tokenize(text)
     spans = sentence_spans(tokens, text)
     starts = {a for a, _ in spans}
-    doc = judge_document(judge, tokens, spans)
+    if doc is None or len(doc.probs) != len(tokens):
+        doc = judge_document(judge, tokens, spans)
     thesaurus = load_thesaurus()
     out = []
     for k, t in enumerate(tokens):
