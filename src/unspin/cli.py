@@ -1,13 +1,13 @@
 """Command-line interface: flags become options and library calls; messages and exit codes
 live here, the work does not. Flags become a RestoreOptions in :func:`make_options`;
-``restore``, ``explain`` and ``score`` call :mod:`unspin.pipelines.files` (``explain
---html``: :mod:`unspin.report`); ``learn``, ``train-judge``, ``match`` and ``train-lm``
-are in :mod:`unspin.cli_learn`."""
+``restore`` calls :mod:`unspin.pipelines.files` (with ``--pile``,
+:mod:`unspin.learn.twin_restore`); ``explain`` and ``score`` are in
+:mod:`unspin.cli_inspect`; ``learn``, ``train-judge``, ``match`` and ``train-lm`` in
+:mod:`unspin.cli_learn`."""
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -422,152 +422,9 @@ def _progress(paths: list[str], quiet: bool = False):  # type: ignore[no-untyped
     return tqdm(paths, desc="restoring", unit="file", file=sys.stderr, disable=None)
 
 
-@app.command()
-def explain(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(help="File to explain (several with --html); none or '-' reads stdin."),
-    ] = None,
-    html: Annotated[
-        bool,
-        typer.Option(
-            "--html",
-            help="Write one self-contained review page of all FILES instead: each edit "
-            "inline, words that look spun but were left alone, spin estimates.",
-        ),
-    ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="With --html: the page to write (else stdout)."),
-    ] = None,
-    jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="With --html: input is JSON lines; review --field.")
-    ] = False,
-    field: Annotated[
-        list[str] | None,
-        typer.Option("--field", help="Field reviewed with --jsonl (repeatable; default: text)."),
-    ] = None,
-    table: TableOpt = None,
-    lm: LmOpt = None,
-    no_lm: NoLmOpt = False,
-    no_thesaurus: NoThesOpt = False,
-    table_only: TableOnlyOpt = False,
-    margin: MarginOpt = 0.0,
-    min_spin: MinSpinOpt = 0.5,
-    fast: FastOpt = False,
-    encoding: EncodingOpt = "utf-8",
-    errors: DecodeErrorsOpt = "strict",
-    quiet: QuietOpt = False,
-) -> None:
-    """Print each edit restore would make, as JSON lines (offsets are character offsets).
-
-    Input longer than about 1 MB is explained chunk by chunk as `restore` restores it;
-    offsets stay those of the whole input.
-
-    With --html, one HTML page of all FILES goes to -o FILE (or stdout): open it in a
-    browser to check the edits by eye. It is self-contained (works offline). With --jsonl,
-    a malformed line is skipped and named on stderr.
-
-    Exit codes: 0 done; 1 error (a file missing or unreadable: no page is written); 2 usage
-    error; 3 with --html --jsonl, malformed lines were skipped (the page has the others).
-    """
-    from .pipelines.files import explain_file
-
-    options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin, fast)
-    paths = files or ["-"]
-    if not html and (output or jsonl or field or len(paths) > 1):
-        raise _fail("several files, --output, --jsonl and --field go with --html", 2)
-    with _errors():
-        _check_files(options)
-        if html:
-            skipped = _explain_html(
-                paths, output, jsonl, field or ["text"], options, encoding, errors
-            )
-            if skipped:
-                raise _fail(
-                    f"{skipped} malformed line{'s' * (skipped > 1)} skipped (see above)",
-                    EXIT_PASSED_THROUGH,
-                )
-            return
-        for e in explain_file(
-            paths[0], options, encoding=encoding, errors=errors, progress=not quiet
-        ):
-            typer.echo(json.dumps(e._asdict(), ensure_ascii=False))
-
-
-def _explain_html(
-    paths: list[str],
-    output: Path | None,
-    jsonl: bool,
-    fields: list[str],
-    options: RestoreOptions,
-    encoding: str,
-    errors: str,
-) -> int:
-    """Write the review page of ``paths``; the number of malformed JSONL lines skipped."""
-    from .pipelines.files import AtomicOutput, codec_errors
-    from .report import review_files, review_jsonl, to_html
-
-    codec_errors(encoding, errors)
-    skipped: list[str] = []
-
-    def skip(where: str, why: str) -> None:
-        typer.echo(f"unspin: {where}: {why}; skipped", err=True)
-        skipped.append(where)
-
-    if jsonl:
-        docs = review_jsonl(paths, fields, options, encoding=encoding, on_problem=skip)
-    else:
-        docs = review_files(paths, options, encoding=encoding, errors=errors)
-    page = to_html(docs, options=options)
-    with AtomicOutput(output) as out:
-        out.write(page.encode("utf-8", "replace"))
-        out.commit()
-    return len(skipped)
-
-
-@app.command()
-def score(
-    files: Annotated[
-        list[str] | None, typer.Argument(help="Files to score; none or '-' reads stdin.")
-    ] = None,
-    table: TableOpt = None,
-    lm: LmOpt = None,
-    no_lm: NoLmOpt = False,
-    spans: Annotated[
-        bool,
-        typer.Option(
-            "--spans",
-            help="After each file's line, the words that look spun as JSON lines "
-            "(offsets, word, the likely original, strength).",
-        ),
-    ] = False,
-    fast: FastOpt = False,
-    encoding: EncodingOpt = "utf-8",
-    errors: DecodeErrorsOpt = "strict",
-) -> None:
-    """Print each file's spin estimate (0 = clean, 1 = heavily spun; 0.5 and up looks
-    spun) as TSV; with --spans, the words that look spun after it.
-
-    Input longer than about 1 MB is scored chunk by chunk (see `restore --help`): the
-    estimate is the chunks' mean, weighted by their length.
-    """
-    from .pipelines.files import score_file
-
-    options = make_options(table, lm, no_lm, True, fast=fast)
-    with _errors():
-        _check_files(options)
-        for path in files or ["-"]:
-            estimate, flagged = score_file(
-                path, options, spans=spans, encoding=encoding, errors=errors
-            )
-            typer.echo(f"{path}\t{estimate:.3f}")
-            for span in flagged:
-                typer.echo(json.dumps({"file": path, **span}, ensure_ascii=False))
-
-
-# The learning commands live in a module of their own; importing it registers them.
-from . import cli_learn  # noqa: E402, F401
+# The inspecting and learning commands live in modules of their own; importing them
+# registers them (in this order, after restore).
+from . import cli_inspect, cli_learn  # noqa: E402, F401
 
 
 def main() -> None:
