@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
 
 from ..models.table import phrase_key
 from ..text.tokens import norm, tokenize
@@ -47,7 +47,7 @@ CLEAN_SDS = 3.0
 Phrase = tuple[str, ...]
 
 
-def phrases_in(text: str, phrases: frozenset[Phrase], longest: int) -> Counter[Phrase]:
+def phrases_in(text: str, phrases: Container[Phrase], longest: int) -> Counter[Phrase]:
     """Which of ``phrases`` (token keys, at most ``longest`` tokens) occur in ``text``,
     each counted once: a story that keeps using one everyday word ("assist") is no more
     spun for it, and counting it each time let clean stories through."""
@@ -70,14 +70,10 @@ class PileGate:
     ratios: dict[Phrase, float]
     threshold: float
     longest: int
-    phrases: frozenset[Phrase] = field(default=frozenset(), init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "phrases", frozenset(self.ratios))
 
     def score(self, text: str) -> float:
         """The text's log-likelihood ratio, spun over clean."""
-        found = phrases_in(text, self.phrases, self.longest)
+        found = phrases_in(text, self.ratios, self.longest)
         return sum(k * self.ratios[p] for p, k in found.items())
 
     def admits(self, text: str) -> bool:
