@@ -13,7 +13,7 @@ import unspin
 from unspin import Edit, RestoreOptions, apply_edits, restore, restore_and_explain
 
 
-def fast(table: Path) -> RestoreOptions:
+def table_only(table: Path) -> RestoreOptions:
     """Table-only options (a small table, no thesaurus or reversals), LM-scored."""
     return RestoreOptions(tables=(table,), thorough=False)
 
@@ -28,13 +28,23 @@ def test_empty_text() -> None:
     assert restore_and_explain("").edits == ()
 
 
+def test_fast_is_accepted_with_a_warning_and_changes_nothing() -> None:
+    text = "The court docket ruled in keeping with the law."
+    with pytest.warns(FutureWarning, match="fast=True is no longer needed"):
+        fast = restore_and_explain(text, fast=True)
+    assert fast == restore_and_explain(text)
+    with pytest.warns(FutureWarning, match="does nothing"):
+        options = RestoreOptions(fast=True)
+    assert options == RestoreOptions() and options.signature_parts() == {}
+
+
 def test_unknown_option_is_an_error() -> None:
     with pytest.raises(TypeError, match="unknown restore option"):
         restore("text", colour="blue")
 
 
 def test_table_phrase_restored_with_case(small_table: Path) -> None:
-    opts = fast(small_table)
+    opts = table_only(small_table)
     text = "Court docket papers, filed  in keeping with the\nprimary modification."
     result = restore_and_explain(text, opts)
     assert result.text == "Court papers, filed  according to the\nFirst Amendment."
@@ -50,7 +60,7 @@ def test_table_phrase_restored_with_case(small_table: Path) -> None:
 
 def test_names_are_left_alone(small_table: Path) -> None:
     text = "They met Flip Over at the court docket."
-    assert restore(text, fast(small_table)) == "They met Flip Over at the court."
+    assert restore(text, table_only(small_table)) == "They met Flip Over at the court."
 
 
 def test_apply_edits_rejects_edits_that_do_not_fit() -> None:
@@ -82,7 +92,7 @@ seps = st.sampled_from([" ", "  ", "\n", "\t", ", ", ". ", "\r\n", ""])
 @given(st.lists(st.tuples(words, seps), max_size=25))
 def test_restoration_is_lossless_outside_edits(small_table: Path, parts: list) -> None:
     text = "".join(w + s for w, s in parts)
-    result = restore_and_explain(text, fast(small_table))
+    result = restore_and_explain(text, table_only(small_table))
     assert apply_edits(text, result.edits) == result.text
     pos = 0
     rebuilt = []
@@ -103,7 +113,7 @@ def test_restoration_is_lossless_outside_edits(small_table: Path, parts: list) -
         start = e.start + shift
         outputs.append((start, start + len(e.restored)))
         shift += len(e.restored) - (e.end - e.start)
-    for e in restore_and_explain(result.text, fast(small_table)).edits:
+    for e in restore_and_explain(result.text, table_only(small_table)).edits:
         assert any(e.start <= b and a <= e.end for a, b in outputs), e
 
 
@@ -116,7 +126,7 @@ def test_version_and_signature() -> None:
 def test_documents_that_look_clean_come_back_unchanged(small_table: Path) -> None:
     clean = next((Path(__file__).parents[1] / "seeds").glob("003_*.txt")).read_text("utf-8")
     text = clean + "\nThe papers were filed in keeping with the rules.\n"
-    opts = fast(small_table)
+    opts = table_only(small_table)
     assert restore_and_explain(text, opts).edits == ()
     # The same phrase is restored once the gate is opened, or in a short spun snippet.
     assert "according to the rules" in restore(text, opts, min_spin=0.0)
@@ -128,11 +138,11 @@ def test_a_document_through_the_gate_must_show_enough_edits(small_table: Path) -
 
     clean = next((Path(__file__).parents[1] / "seeds").glob("003_*.txt")).read_text("utf-8")
     text = clean + "\nThe papers were filed in keeping with the rules.\n"
-    engine = get_engine(replace(fast(small_table), min_spin=0.01))
+    engine = get_engine(replace(table_only(small_table), min_spin=0.01))
     analysis = engine.analyse(text)
     assert 0.01 <= analysis.evidence.spin < 1  # through the gate, but unsure
     one = engine.decided(text, analysis)
     assert [e.restored for e in one] == ["according to"]
     assert engine.edits_from(text, analysis) == []  # one edit in 360 words: chance
     # With the gate off (min_spin 0) every decided edit is made.
-    assert "according to the rules" in restore(text, fast(small_table), min_spin=0.0)
+    assert "according to the rules" in restore(text, table_only(small_table), min_spin=0.0)

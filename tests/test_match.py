@@ -138,20 +138,20 @@ def test_a_text_from_outside_the_pile_finds_its_original(tmp_path: Path) -> None
     assert index.twin(seed("002")) == (None, None, False)  # no twin at all
 
 
-@pytest.mark.parametrize("judged", [1.0, -1.0])
-def test_an_outside_texts_unsure_side_needs_the_judge(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, judged: float
+@pytest.mark.parametrize("settled", [1.0, -1.0])
+def test_an_outside_texts_unsure_side_needs_settling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: float
 ) -> None:
-    """Every side counted weak: the outside copy takes the pile's original only if the
-    judge reads the copy as the spun one."""
+    """Every side counted weak: the outside copy takes the pile's original only if
+    ``settle`` reads the copy as the spun one."""
     from unspin.learn import link_choice
 
     monkeypatch.setattr(link_choice, "WEAK_MARGIN", float("inf"))
     pile = write(tmp_path / "pile", {"original.txt": seed("001"), "other.txt": seed("003")})
     asked: list[int] = []
-    index = PileIndex([pile], settle=lambda e: asked.append(e.clean) or judged)
+    index = PileIndex([pile], settle=lambda e: asked.append(e.clean) or settled)
     twin = index.twin(HEADER + seed("000"))
-    assert asked and (twin.original is not None) == (judged > 0)
+    assert asked and (twin.original is not None) == (settled > 0)
 
 
 def test_missing_pile_is_an_error(tmp_path: Path) -> None:
@@ -209,27 +209,27 @@ def _edge(spun: int, clean: int, margin: float) -> Edge:
     return Edge(spun, clean, margin, 1.0, None)  # type: ignore[arg-type]
 
 
-def test_weak_or_contested_links_need_the_judge() -> None:
+def test_weak_or_contested_links_need_settling() -> None:
     strong, weak = _edge(1, 0, WEAK_MARGIN + 1), _edge(3, 2, WEAK_MARGIN / 2)
     asked: list[tuple[int, int]] = []
 
     def settle(answer: float):  # type: ignore[no-untyped-def]
-        def judge(e: Edge) -> float:
+        def answering(e: Edge) -> float:
             asked.append((e.spun, e.clean))
             return answer
 
-        return judge
+        return answering
 
     def chosen(edges: list[Edge], answer: float | None) -> list[tuple[int, int]]:
-        judge = None if answer is None else settle(answer)
-        links = choose_links(edges, {}, lambda a, b: False, judge)
+        settling = None if answer is None else settle(answer)
+        links = choose_links(edges, {}, lambda a, b: False, settling)
         return [(e.spun, e.clean) for e in links]
 
     assert chosen([strong, weak], 0.1) == [(1, 0), (3, 2)] and asked == [(3, 2)]
-    assert chosen([strong, weak], -0.1) == [(1, 0)]  # the judge reads 2 as the spun one
-    assert chosen([strong, weak], None) == [(1, 0)]  # no judge: weak links are dropped
+    assert chosen([strong, weak], -0.1) == [(1, 0)]  # settle reads 2 as the spun one
+    assert chosen([strong, weak], None) == [(1, 0)]  # no settle: weak links are dropped
     # 5 looks spun on balance, but is 4's original with as much evidence as it is 4's copy:
-    # contested, so the judge is asked even though the margin is strong
+    # contested, so settle is asked even though the margin is strong
     asked.clear()
     strong_margin = WEAK_MARGIN + 1
     contested = [_edge(5, 4, strong_margin), _edge(5, 6, strong_margin), _edge(4, 5, strong_margin)]

@@ -130,6 +130,15 @@ def test_scrapy_pipeline_honours_min_spin(small_table: Path) -> None:
     assert kept == restore(LONG, tables=tables, min_spin=0.9) == LONG
 
 
+def test_scrapy_pipeline_still_takes_unspin_fast(small_table: Path) -> None:
+    tables = [str(small_table)]
+    with pytest.warns(FutureWarning, match="does nothing"):
+        fast = UnspinPipeline.from_crawler(
+            _crawler({"UNSPIN_TABLES": tables, "UNSPIN_FAST": "True"})
+        )
+    assert fast.options == UnspinPipeline.from_crawler(_crawler({"UNSPIN_TABLES": tables})).options
+
+
 def test_scrapy_pipeline_bad_table_fails_at_start(tmp_path: Path) -> None:
     from unspin.errors import UnspinError
 

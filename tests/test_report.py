@@ -21,7 +21,7 @@ from unspin.report import review, to_html
 
 runner = CliRunner()
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-JUDGED = ["004_0829a57a15649cb0.txt", "000_37e887db59ef4590.txt", "003_1aaac26ae96cc3cc.txt"]
+REVIEWED = ["004_0829a57a15649cb0.txt", "000_37e887db59ef4590.txt", "003_1aaac26ae96cc3cc.txt"]
 SPUN = "The lawsuit was filed in federal court docket in keeping with the rules.\n"
 
 
@@ -119,7 +119,7 @@ def offline(html: str) -> None:
 def seed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The page of the issue's command, written by the command line."""
     out = tmp_path_factory.mktemp("page") / "page.html"
-    args = ["explain", "--html", *(str(SEEDS / name) for name in JUDGED), "-o", str(out)]
+    args = ["explain", "--html", *(str(SEEDS / name) for name in REVIEWED), "-o", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return out
@@ -129,8 +129,8 @@ def test_seed_page_shows_every_edit(seed_page: Path) -> None:
     html = seed_page.read_text(encoding="utf-8")
     offline(html)
     page = Page(html)
-    assert [s.name for s in page.sections] == [str(SEEDS / name) for name in JUDGED]
-    for name, section in zip(JUDGED, page.sections, strict=True):
+    assert [s.name for s in page.sections] == [str(SEEDS / name) for name in REVIEWED]
+    for name, section in zip(REVIEWED, page.sections, strict=True):
         text = (SEEDS / name).read_text(encoding="utf-8")
         restoration = restore_and_explain(text)
         assert section.edits == expected(text), name
@@ -147,7 +147,7 @@ def test_seed_page_shows_every_edit(seed_page: Path) -> None:
 def test_explain_json_lines_are_the_page_edits(seed_page: Path) -> None:
     """`unspin explain FILE` (JSON lines) and the page show the same edits, offsets aside."""
     page = Page(seed_page.read_text(encoding="utf-8"))
-    for name, section in zip(JUDGED, page.sections, strict=True):
+    for name, section in zip(REVIEWED, page.sections, strict=True):
         result = runner.invoke(app, ["explain", str(SEEDS / name)])
         assert result.exit_code == 0, result.output
         lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -305,8 +305,8 @@ def test_a_real_browser_renders_the_page(seed_page: Path, tmp_path: Path) -> Non
     dumped = _chromium("--dump-dom", url)
     assert dumped.returncode == 0, dumped.stderr
     rendered = Page(dumped.stdout)  # the DOM after parsing, as the browser built it
-    assert len(rendered.sections) == len(JUDGED)
-    for name, section in zip(JUDGED, rendered.sections, strict=True):
+    assert len(rendered.sections) == len(REVIEWED)
+    for name, section in zip(REVIEWED, rendered.sections, strict=True):
         text = (SEEDS / name).read_text(encoding="utf-8")
         assert section.edits == expected(text), name
         assert "".join(section.original).replace("\r\n", "\n") == text.replace("\r\n", "\n")

@@ -1,178 +1,43 @@
 """Command-line interface: flags become options and library calls; messages and exit codes
-live here, the work does not. Flags become a RestoreOptions in :func:`make_options`;
-``restore`` calls :mod:`unspin.pipelines.files` (with ``--pile``,
-:mod:`unspin.learn.twin_restore`); ``explain`` and ``score`` are in
-:mod:`unspin.cli_inspect`; ``learn``, ``train-judge``, ``match`` and ``train-lm`` in
-:mod:`unspin.cli_learn`."""
+live here, the work does not. Flags become a RestoreOptions in
+:func:`unspin.cli_options.make_options`; ``restore`` calls :mod:`unspin.pipelines.files`
+(with ``--pile``, :mod:`unspin.learn.twin_restore`); ``explain`` and ``score`` are in
+:mod:`unspin.cli_inspect`; ``learn``, ``match`` and ``train-lm`` in
+:mod:`unspin.cli_learn`. All of them register on :data:`unspin.cli_options.app`."""
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .errors import InputDecodeError, OptionError, UnspinError
+from .cli_options import (
+    EXIT_PASSED_THROUGH,
+    DecodeErrorsOpt,
+    EncodingOpt,
+    FastOpt,
+    LmOpt,
+    MarginOpt,
+    MinSpinOpt,
+    NoLmOpt,
+    NoThesOpt,
+    QuietOpt,
+    TableOnlyOpt,
+    TableOpt,
+    app,
+    check_files,
+    fail,
+    make_options,
+    reported_errors,
+)
 from .options import RestoreOptions
 
 if TYPE_CHECKING:
     from .pipelines.files import AtomicOutput
 
-app = typer.Typer(
-    help="Restore spun text: undo article spinners' synonym swaps and tortured phrases.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-TableOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--table", "-t", help="Mapping table to use instead of the bundled one (repeatable)."
-    ),
-]
-LmOpt = Annotated[
-    Path | None, typer.Option("--lm", help="Language model (ARPA) instead of the bundled one.")
-]
-NoLmOpt = Annotated[
-    bool, typer.Option("--no-lm", help="Decide with word frequencies only (faster, weaker).")
-]
-NoThesOpt = Annotated[bool, typer.Option("--no-thesaurus", help="Propose no thesaurus synonyms.")]
-MarginOpt = Annotated[
-    float,
-    typer.Option("--margin", help="Extra log10 evidence every change needs (positive: safer)."),
-]
-MinSpinOpt = Annotated[
-    float,
-    typer.Option(
-        "--min-spin",
-        min=0.0,
-        max=1.0,
-        help="Leave documents whose spin estimate (see `unspin score`) is below this "
-        "unchanged, and those whose edits are too few to bear it out; 0 restores every "
-        "document.",
-    ),
-]
-TableOnlyOpt = Annotated[
-    bool, typer.Option("--table-only", help="Only restore what the table knows (fastest).")
-]
-EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of input and output.")]
-DecodeErrorsOpt = Annotated[
-    str,
-    typer.Option(
-        "--errors",
-        help="Bytes that are not valid in --encoding: 'strict' stops with an error, 'replace' "
-        "reads them as U+FFFD, 'keep' passes them through unchanged (plain text only).",
-    ),
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-FastOpt = Annotated[
-    bool,
-    typer.Option(
-        "--fast",
-        help="Skip the contextual judge: the n-gram-only path, about 20x faster, for bulk "
-        "triage (much weaker on spinners the table does not know).",
-    ),
-]
-
-#: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
-EXIT_PASSED_THROUGH = 3
-
-
-def make_options(
-    table: list[Path] | None,
-    lm: Path | None,
-    no_lm: bool,
-    no_thesaurus: bool,
-    table_only: bool = False,
-    margin: float = 0.0,
-    min_spin: float = 0.5,
-    fast: bool = False,
-) -> RestoreOptions:
-    """The one place where flags become restore options."""
-    return RestoreOptions(
-        tables=tuple(table or ()),
-        lm=lm,
-        use_lm=not no_lm,
-        thesaurus=not no_thesaurus,
-        thorough=False if table_only else None,
-        margin=margin,
-        min_spin=min_spin,
-        fast=fast,
-    )
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"unspin: {message}", err=True)
-    return typer.Exit(code)
-
-
-_ARGUMENTS = {"paths": "PATHS"}  # parameters that are arguments here, not --flags
-
-
-def _flag(parameter: str) -> str:
-    """What a library parameter is called on the command line."""
-    return _ARGUMENTS.get(parameter, "--" + parameter.replace("_", "-"))
-
-
-def _guarded(command: Callable[..., None]) -> Callable[..., None]:
-    """Run a command inside :func:`_errors`."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        with _errors():
-            command(*args, **kwargs)
-
-    return run
-
-
-def _debug() -> bool:
-    return bool(os.environ.get("UNSPIN_DEBUG"))
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn every failure into one ``unspin: ...`` line and exit code 1, 2 for a bad option
-    value (never a traceback; ``UNSPIN_DEBUG=1`` shows it)."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort, SystemExit):
-        raise
-    except OptionError as exc:
-        raise _fail(exc.naming(_flag), 2) from None
-    except InputDecodeError as exc:
-        raise _fail(
-            f"{exc.where}; pass --encoding with the file's real encoding, or --errors replace"
-        ) from None
-    except UnspinError as exc:
-        raise _fail(str(exc)) from None
-    except BrokenPipeError:
-        try:  # the reader went away (``| head``): stop quietly
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            os.dup2(sys.stdout.fileno(), 1)
-        except OSError:
-            pass
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        raise _fail("interrupted", 130) from None
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        raise _fail(f"{where}{exc.strerror or exc}") from None
-    except MemoryError:
-        raise _fail("out of memory") from None
-    except Exception as exc:
-        if _debug():
-            raise
-        raise _fail(
-            f"unexpected {type(exc).__name__}: {exc} (run with UNSPIN_DEBUG=1 for details "
-            f"and please report it)"
-        ) from None
+__all__ = ["EXIT_PASSED_THROUGH", "app", "main"]
 
 
 def _version(value: bool) -> None:
@@ -297,18 +162,18 @@ def restore(
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin, fast)
     paths = files or ["-"]
     if len(paths) > 1 and not (output_dir or in_place):
-        raise _fail("several files need --output-dir DIR or --in-place", 2)
+        raise fail("several files need --output-dir DIR or --in-place", 2)
     if in_place and "-" in paths:
-        raise _fail("--in-place cannot rewrite standard input", 2)
+        raise fail("--in-place cannot rewrite standard input", 2)
     if (strict or annotate) and not jsonl:
-        raise _fail("--strict and --annotate go with --jsonl", 2)
+        raise fail("--strict and --annotate go with --jsonl", 2)
     if pile and annotate:
-        raise _fail("--annotate does not go with --pile", 2)
+        raise fail("--annotate does not go with --pile", 2)
     passed = 0
     restorer = None
-    with _errors():
+    with reported_errors():
         codec_errors(encoding, errors)
-        _check_files(options)
+        check_files(options)
         if pile:
             restorer = _pile_restorer(pile, options, pile_field, pile_id_field, quiet)
         if output_dir:
@@ -343,7 +208,7 @@ def restore(
                     )
                 out.commit(Path(path + backup_suffix) if in_place else None)
     if passed:
-        raise _fail(
+        raise fail(
             f"{passed} malformed line{'s' if passed > 1 else ''} passed through unchanged "
             f"(see above)",
             EXIT_PASSED_THROUGH,
@@ -352,7 +217,7 @@ def restore(
         restorer.close()
         if restorer.pile.skipped:
             n = len(restorer.pile.skipped)
-            raise _fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
+            raise fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
 
 
 def _pile_restorer(  # type: ignore[no-untyped-def]
@@ -368,13 +233,6 @@ def _pile_restorer(  # type: ignore[no-untyped-def]
     return PileRestorer(
         pile, options, field=field, id_field=id_field, progress=not quiet, problem=named
     )
-
-
-def _check_files(options: RestoreOptions) -> None:
-    """Tables and model named on the command line must be files (a folder is an error)."""
-    for path in (*options.tables, *([options.lm] if options.lm else [])):
-        if Path(path).is_dir():
-            raise _fail(f"{path} is a folder; give a table or model file")
 
 
 def _restore_jsonl(
@@ -407,7 +265,7 @@ def _restore_jsonl(
         if result.problem is not None:
             where = f"{input_name(path)}, line {result.lineno}: {result.problem}"
             if strict:
-                raise _fail(f"{where} (--strict: stopped here)")
+                raise fail(f"{where} (--strict: stopped here)")
             typer.echo(f"unspin: {where}; passed through unchanged", err=True)
             passed += 1
         out.write(result.data)
@@ -433,8 +291,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # run as ``python -m unspin.cli``: the learning commands registered on the imported
-    # module's app (unspin.cli_learn imports it), not on this copy's
-    from unspin.cli import main as imported_main
-
-    imported_main()
+    main()

@@ -1,7 +1,7 @@
 """The commands that inspect rather than restore: ``explain`` (each edit as a JSON line,
 or with ``--html`` the review page, :mod:`unspin.report`) and ``score`` (the spin
-estimate, :mod:`unspin.pipelines.files`). They register on :data:`unspin.cli.app`, which
-imports this module; messages and exit codes follow :mod:`unspin.cli`."""
+estimate, :mod:`unspin.pipelines.files`). They register on
+:data:`unspin.cli_options.app`; :mod:`unspin.cli` imports this module."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import (
+from .cli_options import (
     EXIT_PASSED_THROUGH,
     DecodeErrorsOpt,
     EncodingOpt,
@@ -24,11 +24,11 @@ from .cli import (
     QuietOpt,
     TableOnlyOpt,
     TableOpt,
-    _check_files,
-    _errors,
-    _fail,
     app,
+    check_files,
+    fail,
     make_options,
+    reported_errors,
 )
 from .options import RestoreOptions
 
@@ -87,15 +87,15 @@ def explain(
     options = make_options(table, lm, no_lm, no_thesaurus, table_only, margin, min_spin, fast)
     paths = files or ["-"]
     if not html and (output or jsonl or field or len(paths) > 1):
-        raise _fail("several files, --output, --jsonl and --field go with --html", 2)
-    with _errors():
-        _check_files(options)
+        raise fail("several files, --output, --jsonl and --field go with --html", 2)
+    with reported_errors():
+        check_files(options)
         if html:
             skipped = _explain_html(
                 paths, output, jsonl, field or ["text"], options, encoding, errors
             )
             if skipped:
-                raise _fail(
+                raise fail(
                     f"{skipped} malformed line{'s' * (skipped > 1)} skipped (see above)",
                     EXIT_PASSED_THROUGH,
                 )
@@ -166,8 +166,8 @@ def score(
     from .pipelines.files import score_file
 
     options = make_options(table, lm, no_lm, True, fast=fast)
-    with _errors():
-        _check_files(options)
+    with reported_errors():
+        check_files(options)
         for path in files or ["-"]:
             estimate, flagged = score_file(
                 path, options, spans=spans, encoding=encoding, errors=errors

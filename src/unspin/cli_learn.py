@@ -1,7 +1,7 @@
 """The commands that learn from a pile: ``learn`` (:mod:`unspin.learn.table_file`),
-``train-judge``, ``match`` (:mod:`unspin.learn.match`) and ``train-lm``
-(:mod:`unspin.models.lm_train`). They register on :data:`unspin.cli.app`, which imports
-this module; messages and exit codes follow :mod:`unspin.cli`."""
+``match`` (:mod:`unspin.learn.match`) and ``train-lm``
+(:mod:`unspin.models.lm_train`). They register on :data:`unspin.cli_options.app`;
+:mod:`unspin.cli` imports this module."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import _errors, _fail, _guarded, app
+from .cli_options import app, fail, guarded
 from .errors import UnspinError
 
 LmOutputOpt = Annotated[
@@ -34,7 +34,7 @@ LmWeightOpt = Annotated[
 
 
 @app.command()
-@_guarded
+@guarded
 def learn(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Articles: .txt files, folders, .jsonl(.gz) files.")
@@ -100,7 +100,7 @@ def learn(
     from .learn.table_file import check_learn_options, learn_table, merge_tables
 
     if merge and lm_output:
-        raise _fail("--lm-output needs a pile or pairs, not --merge", 2)
+        raise fail("--lm-output needs a pile or pairs, not --merge", 2)
     check_learn_options(
         min_count=min_count,
         pile_min_count=pile_min_count,
@@ -133,39 +133,8 @@ def learn(
     )
 
 
-@app.command("train-judge")
-@_guarded
-def train_judge(
-    wiki: Annotated[
-        Path, typer.Argument(help="Wikipedia JSONL(.gz) with a 'text' field (clean text).")
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write.")],
-    ppdb: Annotated[
-        Path | None,
-        typer.Option("--ppdb", help="PPDB lexical paraphrases (word para para ...), .gz."),
-    ] = None,
-    steps: Annotated[int, typer.Option("--steps", help="Training steps (batches of 16).")] = 1600,
-    examples: Annotated[
-        int, typer.Option("--examples", help="Simulated training passages.")
-    ] = 26000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 13,
-) -> None:
-    """Train the contextual judge (needs the [train] extra: torch, transformers, onnx) and
-    write it, int8, with its metrics, to --output; data/judge/ is this command's output
-    (docs/data.md says how it was run). The calibration is bench/bench_judge.py's."""
-    from .models.judge_train import TrainConfig
-    from .models.judge_train import train_judge as run
-
-    cfg = TrainConfig(steps=steps, examples=examples, seed=seed)
-    from .resources import data_path
-
-    with _errors():
-        thesaurus, table = data_path("thesaurus.tsv.gz"), data_path("synonym_pairs.tsv")
-        run(wiki, output, thesaurus, table, ppdb, cfg)
-
-
 @app.command("match")
-@_guarded
+@guarded
 def match_command(
     pile: Annotated[
         list[Path],
@@ -193,9 +162,9 @@ def match_command(
     When several originals in the pile hold the same text (identical, cut, or a word
     apart), the copy links to the one sharing most of its words and, among equals, to
     the first in the pile (the earliest collected). A link whose side (which one is the
-    copy) is weakly supported or contested is dropped when the contextual judge reads the
-    original as the more spun one: the document is then left unlinked rather than risk
-    restoring an original from its copy.
+    copy) is weakly supported or contested is dropped when the original carries more of
+    the spinner's forms (the swaps the pile's clear pairs made) than the copy: the
+    document is then left unlinked rather than risk restoring an original from its copy.
 
     Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
     stderr) were skipped.
@@ -215,11 +184,11 @@ def match_command(
         typer.echo(result.format(), err=True)
     if result.skipped:
         n = len(result.skipped)
-        raise _fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
+        raise fail(f"{n} bad pile entr{'ies' if n > 1 else 'y'} skipped (see above)", 3)
 
 
 @app.command("train-lm")
-@_guarded
+@guarded
 def train_lm(
     paths: Annotated[
         list[Path], typer.Argument(help="Clean text: .txt files, folders, .jsonl(.gz).")
@@ -240,6 +209,6 @@ def train_lm(
             iter_corpus_texts(paths, field=field), output, order=order, progress=not quiet
         )
     except (UnspinError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if not quiet:
         typer.echo(str(summary), err=True)

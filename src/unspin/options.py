@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import warnings
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RestoreOptions", "resolve_options"]
+__all__ = ["FAST_NOTICE", "RestoreOptions", "resolve_options"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,14 @@ class RestoreOptions:
     #: unchanged: clean text is left alone. So do those above it whose decided edits are
     #: too few to bear the estimate out (``detect.confirmed``). 0 restores every document.
     min_spin: float = 0.5
-    #: Today's n-gram-only path for bulk triage: no contextual judge (see
-    #: :mod:`unspin.models.judge`), many times faster, far weaker on unknown spinners.
-    fast: bool = False
+    #: Ignored: the fast n-gram path is the only path. Accepted, with a warning, for
+    #: one more release so that code passing ``fast=True`` keeps working.
+    fast: bool = field(default=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.fast:
+            warnings.warn(f"fast=True {FAST_NOTICE}", FutureWarning, stacklevel=3)
+            object.__setattr__(self, "fast", False)
 
     def signature_parts(self) -> dict[str, str]:
         """Options that change output, for the reproducibility signature."""
@@ -48,8 +54,15 @@ class RestoreOptions:
         return {
             f.name: str(getattr(self, f.name))
             for f in fields(self)
-            if getattr(self, f.name) != getattr(default, f.name)
+            if f.compare and getattr(self, f.name) != getattr(default, f.name)
         }
+
+
+#: What ``fast=True`` (and ``--fast``, ``UNSPIN_FAST``) now says, after its name.
+FAST_NOTICE = (
+    "is no longer needed and does nothing: the fast n-gram path is now the only one "
+    "(the option goes in the next release)"
+)
 
 
 _PATH_FIELDS = {"lm"}
@@ -58,6 +71,8 @@ _PATH_FIELDS = {"lm"}
 def resolve_options(options: RestoreOptions | None = None, **overrides: Any) -> RestoreOptions:
     """Merge keyword overrides into an options object; unknown names are a TypeError."""
     base = options or RestoreOptions()
+    if overrides.pop("fast", False):
+        warnings.warn(f"fast=True {FAST_NOTICE}", FutureWarning, stacklevel=2)
     if not overrides:
         return base
     known = {f.name for f in fields(RestoreOptions)}

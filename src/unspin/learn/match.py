@@ -6,7 +6,8 @@ an LSH index. The pairs are then found as ``unspin learn`` finds them
 (:mod:`unspin.learn.pairing`: near duplicates verified by sentence alignment, the spun side
 told by rarer, less fluent words and the pile's votes), one original per spun copy is
 chosen (:mod:`unspin.learn.link_choice`: the pile's first of originals holding the same
-text; weak or contested sides settled by the contextual judge, else left unlinked), and
+text; weak or contested sides left unlinked when the original carries more of the
+spinner's forms than the copy), and
 each becomes a :class:`Link`. Two clean versions of one story (too few swaps between
 them) are not linked; a copy of part of an original is.
 
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from .align import Alignment, align, prepare
-from .link_choice import MIN_LINK_MARGIN, Settle, choose_links, judge_settle, same_text, sure
+from .link_choice import MIN_LINK_MARGIN, Settle, choose_links, pile_settle, same_text, sure
 from .neardup import NearDupIndex
 from .pair_check import (
     Checked,
@@ -155,7 +156,7 @@ class PileIndex:
     gets the sorted pairs, a function giving a document's text and the pile's bigram
     sketch, and returns ``(a, b, kind, alignment, features, margin)`` for each pair
     (:mod:`unspin.learn.match_distributed` does it on Dask). ``settle`` tells weak or
-    contested side decisions (:mod:`unspin.learn.link_choice`; the contextual judge here).
+    contested side decisions (:func:`~unspin.learn.link_choice.pile_settle` by default).
     """
 
     def __init__(
@@ -235,7 +236,7 @@ class PileIndex:
                 equal[a, b] = equal[b, a] = features.equal
             else:
                 clean_twins.update((a, b))
-        self._settle = settle or judge_settle()
+        self._settle = settle or pile_settle(self.votes)
         self.edges: list[Edge] = choose_links(
             orient_pairs(verified, self.votes), equal, self._same, self._settle
         )

@@ -28,7 +28,6 @@ from typing import IO, Any, NamedTuple, Protocol
 from ..errors import InputDecodeError, InputReadError, OptionError
 from ..options import RestoreOptions, resolve_options
 from ..restore import Edit, api, estimate
-from ..restore.engine import get_engine
 from . import streaming
 from .streaming import LineResult
 
@@ -275,9 +274,8 @@ def score_file(
     flagged: list[dict[str, Any]] = []
     for chunk in read_chunks(path, encoding, errors):
         text = api.mask_surrogates(chunk)
-        analysis = get_engine(opts).analyse(text)  # the judge reads it once for both
-        weighted += analysis.evidence.spin * len(chunk)
-        for s in estimate.spun_spans(text, opts, judged=analysis.judged) if spans else ():
+        weighted += estimate.spin_score(text, opts) * len(chunk)
+        for s in estimate.spun_spans(text, opts) if spans else ():
             flagged.append(s._replace(start=s.start + int(total), end=s.end + int(total))._asdict())
         total += len(chunk)
     return FileSpin((weighted / total if total else 0.0), flagged)

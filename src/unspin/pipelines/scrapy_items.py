@@ -22,11 +22,11 @@ class UnspinPipeline:
     Works on any item :mod:`itemadapter` knows (dicts, ``scrapy.Item``, dataclass and
     attrs items). Settings: ``UNSPIN_FIELDS`` (default ``["text"]``), ``UNSPIN_TABLES``
     (default: the bundled table), ``UNSPIN_MIN_SPIN`` (default 0.5, see
-    :attr:`unspin.RestoreOptions.min_spin`), ``UNSPIN_FAST`` (default False: the
-    contextual judge decides; True: the n-gram-only path). A configured field that is missing or not
-    a string is left as it is and logged (warning) through the spider's logger; the
-    item goes on. Enable it with ``ITEM_PIPELINES = {"unspin.pipelines.UnspinPipeline":
-    300}`` (``pip install 'unspin[scrapy]'``).
+    :attr:`unspin.RestoreOptions.min_spin`); ``UNSPIN_FAST`` is still accepted and does
+    nothing (a warning says so). A configured field that is missing or not a string is
+    left as it is and logged (warning) through the spider's logger; the item goes on.
+    Enable it with ``ITEM_PIPELINES = {"unspin.pipelines.UnspinPipeline": 300}`` (``pip
+    install 'unspin[scrapy]'``).
 
     >>> UnspinPipeline().process_item({"text": "the court docket"})
     {'text': 'the court'}
@@ -40,6 +40,7 @@ class UnspinPipeline:
         crawler: Any = None,
         fast: bool = False,
     ) -> None:
+        # ``fast`` does nothing now; resolve_options warns when it is set
         overrides: dict[str, Any] = {"tables": tuple(tables), "fast": bool(fast)}
         if min_spin is not None:
             overrides["min_spin"] = float(min_spin)

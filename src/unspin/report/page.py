@@ -24,7 +24,6 @@ SOURCES = {
     "table": "mapping table",
     "thesaurus": "thesaurus synonym",
     "reversal": "small-word reversal",
-    "judge": "neural judge",
 }
 
 _BINS = 10  # histogram bars over spin 0..1

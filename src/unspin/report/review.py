@@ -58,11 +58,11 @@ def review_chunks(
     offset, weighted, signature = 0, 0.0, api.signature(opts)
     for chunk in chunks:
         text = api.mask_surrogates(chunk)
-        spin, result, judged = api.spin_explain_judged(chunk, opts)
+        spin, result = api.spin_and_explain(chunk, opts)
         shifted = [e._replace(start=e.start + offset, end=e.end + offset) for e in result.edits]
         spans = [
             s._replace(start=s.start + offset, end=s.end + offset)
-            for s in estimate.spun_spans(text, opts, judged=judged)  # the judge read it once
+            for s in estimate.spun_spans(text, opts)
         ]
         flagged += _left_alone(spans, shifted)
         edits += shifted

@@ -6,10 +6,9 @@ rows (:mod:`unspin.restore.scoring`).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from ..models.table import Table
@@ -18,7 +17,6 @@ from ..text.tokens import Token, lm_token, norm, sentence_spans, tokenize
 from . import hit_gate
 from .candidates import Candidate, table_candidates
 from .detect import SpinEvidence, spin_evidence, word_counts
-from .judged import Calibration, JudgedDocument, judge_document, load_calibration
 from .proposals import name_positions, name_words, open_candidates, unique, without_names
 from .scoring import feature_rows, local_gains, pair_totals, swap
 from .spin_features import document_signals
@@ -43,9 +41,6 @@ class Scored:
     words: list[str]
     candidates: list[Candidate]
     features: list[list[float]]
-    #: The contextual judge's term in each candidate's prior (LM log10 units; empty on
-    #: the fast path).
-    judge: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -55,8 +50,6 @@ class Analysis:
     tokens: list[Token]
     sentences: list[Scored]
     evidence: SpinEvidence
-    #: The contextual judge's reading (None on the fast path).
-    judged: JudgedDocument | None = None
 
 
 class _Offered(NamedTuple):
@@ -104,13 +97,8 @@ def analyse(
         assert clean_hits is not None
         no_hits = spin_evidence(counts, words_total, 0, None, signals)
         evidence = _hit_gated(evidence, no_hits, restorable, words_total, table, clean_hits)
-    judged: JudgedDocument | None = None
-    calibration: Calibration | None = None
-    if not options.fast:
-        calibration = load_calibration()
-        judged, evidence = _judged(tokens, spans, evidence, calibration)
     if evidence.spin < options.min_spin:
-        return Analysis(tokens, [], evidence, judged)  # left alone: nothing to decide
+        return Analysis(tokens, [], evidence)  # left alone: nothing to decide
     looks_spun = evidence.spin >= 0.5
     thorough = options.thorough
     if thorough is None:
@@ -120,68 +108,16 @@ def analyse(
     for (a, b), cands, logprobs in zip(spans, tabled, sent_logprobs, strict=True):
         blocked = name_positions(tokens[a:b], names)
         if thorough:
-            flagged = set()
-            if judged is not None and calibration is not None:
-                flagged = {k - a for k in range(a, b) if judged.probs[k] >= calibration.flag}
-            more = open_candidates(
-                text, tokens[a:b], keys[a:b], blocked, counts, logprobs, options, flagged
+            cands = cands + open_candidates(
+                text, tokens[a:b], keys[a:b], blocked, counts, logprobs, options
             )
-            cands = cands + more
         cands = without_names(unique(cands), blocked)
         if cands:
             gains = _gains(a, lm_words[a:b], cands, scorer, known)
             offered.append(_Offered(a, lm_words[a:b], cands, gains, logprobs))
     raw = [t.text for t in tokens]
     scored = _scored(offered, raw, counts, evidence, not looks_spun)
-    if judged is not None and calibration is not None:
-        for sent in scored:
-            sent.judge = [judge_term(judged, calibration, sent.first, c) for c in sent.candidates]
-    return Analysis(tokens, scored, evidence, judged)
-
-
-def _judged(
-    tokens: Sequence[Token],
-    spans: Sequence[tuple[int, int]],
-    evidence: SpinEvidence,
-    calibration: Calibration,
-) -> tuple[JudgedDocument, SpinEvidence]:
-    """The judge's reading of the document and the evidence with the calibrated estimate
-    (:mod:`unspin.restore.judged`) in place of the n-gram one; the table's own gate still
-    counts (the larger wins)."""
-    from ..models.judge import load_judge
-
-    doc = judge_document(load_judge(), tokens, spans)
-    features = {
-        **doc.features,
-        "table_spin": evidence.table_spin,
-        "lm_spin": evidence.lm_spin,
-        "log_words": math.log(max(evidence.words, 1)),
-    }
-    # The table's own evidence keeps its gate: a document full of known swaps is spun
-    # whatever the judge reads (the document model, fitted where the bundled table seldom
-    # fires, weighs it little).
-    spin = max(calibration.spin(features), evidence.table_spin)
-    return doc, replace(evidence, spin=spin, features={**evidence.features, **features})
-
-
-def judge_term(
-    judged: JudgedDocument, calibration: Calibration, first: int, cand: Candidate
-) -> float:
-    """The judge's say in a candidate's prior: how sure it is that the words the candidate
-    replaces are a spinner's (the surest of them), and, for one word replaced by words,
-    how much more its second head points at the candidate's first word than at the word
-    written there."""
-    probs = judged.probs[first + cand.i : first + cand.j]
-    p = min(max(max(probs, default=0.0), 1e-4), 1 - 1e-4)
-    term = calibration.slot * (math.log(p / (1 - p)) - calibration.slot_center)
-    if calibration.prefer and cand.j - cand.i == 1 and cand.words:
-        from ..models.judge import load_judge
-
-        observed = judged.read_words[first + cand.i]
-        term += calibration.prefer * load_judge().preference(
-            judged.read, first + cand.i, observed, cand.words[0]
-        )
-    return term
+    return Analysis(tokens, scored, evidence)
 
 
 def _table_hits(

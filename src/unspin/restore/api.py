@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from ..options import RestoreOptions, resolve_options
 from .engine import Edit, Engine, get_engine
-
-if TYPE_CHECKING:
-    from .judged import JudgedDocument
 
 __all__ = ["Edit", "Restoration", "restore", "restore_and_explain", "apply_edits", "signature"]
 
@@ -58,25 +55,15 @@ def spin_and_explain(
     >>> spin > 0.5, r.text
     (True, 'The court ruled according to the law.')
     """
-    spin, restoration, _ = spin_explain_judged(text, resolve_options(options, **overrides))
-    return spin, restoration
-
-
-def spin_explain_judged(
-    text: str, options: RestoreOptions
-) -> tuple[float, Restoration, JudgedDocument | None]:
-    """:func:`spin_and_explain`, with the contextual judge's reading of the text (with
-    surrogates masked) for reuse; None on the fast path and for empty text."""
     text = _check_text(text)
-    engine = get_engine(options)
+    engine = get_engine(resolve_options(options, **overrides))
     if not text:
-        return 0.0, Restoration("", (), engine.signature), None
+        return 0.0, Restoration("", (), engine.signature)
     masked = mask_surrogates(text)
     analysis = engine.analyse(masked)
     first = outside_code(masked, engine.edits_from(masked, analysis))
     edits = tuple(_unmasked(text, settled_edits(engine, masked, first)))
-    restored = Restoration(apply_edits(text, edits), edits, engine.signature)
-    return analysis.evidence.spin, restored, analysis.judged
+    return analysis.evidence.spin, Restoration(apply_edits(text, edits), edits, engine.signature)
 
 
 # Code is left alone: Markdown fences and `inline code`, HTML code, pre, script and style

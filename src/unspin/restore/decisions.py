@@ -45,9 +45,8 @@ def decided_edits(
     pruned: list[list[Decision]] = []
     for sent in analysis.sentences:
         cands = []
-        terms = sent.judge or [0.0] * len(sent.candidates)
-        for c, f, term in zip(sent.candidates, sent.features, terms, strict=True):
-            prior = model.prior(f) + term
+        for c, f in zip(sent.candidates, sent.features, strict=True):
+            prior = model.prior(f)
             if prior + f[0] > margin - _PRUNE_SLACK - bonus:
                 cands.append((replace(c, prior=prior), f[0]))
         pruned.append(cands)

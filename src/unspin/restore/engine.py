@@ -62,14 +62,9 @@ class Engine:
         from .._version import __version__
 
         extra = "".join(f"|{k}:{v}" for k, v in sorted(self.options.signature_parts().items()))
-        judge = ""
-        if not self.options.fast:
-            from ..models.judge import load_judge
-
-            judge = f"|{load_judge().name}"
         return (
             f"unspin:{__version__}|table:{self.table.name}|{self.scorer.signature}"
-            f"|decision:{self.model.name}{judge}{extra}"
+            f"|decision:{self.model.name}{extra}"
         )
 
     def analyse(self, text: str) -> Analysis:

@@ -3,15 +3,12 @@ for it (``unspin score``, ``--spans``), under given restore options."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..options import RestoreOptions, resolve_options
 from .detect import SpinEvidence
 from .engine import get_engine
 from .spin_features import SPAN_ALTERNATIVES, SPAN_SURPRISE, SpunWord, text_signals
-
-if TYPE_CHECKING:
-    from .judged import JudgedDocument
 
 __all__ = ["spin_score", "document_spin", "spun_spans"]
 
@@ -37,32 +34,16 @@ def document_spin(
 
 
 def spun_spans(
-    text: str,
-    options: RestoreOptions | None = None,
-    *,
-    judged: JudgedDocument | None = None,
-    **overrides: Any,
+    text: str, options: RestoreOptions | None = None, **overrides: Any
 ) -> list[SpunWord]:
-    """The words of ``text`` that look spun. By default those the contextual judge
-    flags, each with the likeliest original its second head points at among the
-    thesaurus's candidates and the judge's probability as strength
-    (:func:`unspin.restore.judged.judged_spans`). On the fast path, the words whose more
-    frequent thesaurus alternative the language model prefers, with the strength of that
-    preference (log10); without a language model (``use_lm=False``) there are none.
-    ``judged``: the judge's reading of this text if it was read already (see
-    :func:`unspin.restore.api.spin_explain_judged`).
+    """The words of ``text`` that look spun, each with the more frequent word the
+    language model prefers in its place and the strength of that preference (log10).
+    It looks at more words than the spin gate does (:data:`spin_features.SPAN_SURPRISE`);
+    without a language model (``use_lm=False``) there are none.
 
-    >>> text = "The supervision said it would act."
-    >>> [(s.word, s.original) for s in spun_spans(text, fast=True)]
+    >>> [(s.word, s.original) for s in spun_spans("The supervision said it would act.")]
     [('supervision', 'government')]
-    >>> all(0.5 <= s.strength <= 1 for s in spun_spans(text))
-    True
     """
-    resolved = resolve_options(options, **overrides)
-    if not resolved.fast:
-        from .judged import judged_spans
-
-        return judged_spans(text, judged)
-    scorer = get_engine(resolved).scorer
+    scorer = get_engine(resolve_options(options, **overrides)).scorer
     signals = text_signals(text, scorer, SPAN_SURPRISE, SPAN_ALTERNATIVES)
     return list(signals.suspects) if signals else []

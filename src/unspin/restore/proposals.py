@@ -95,12 +95,10 @@ def open_candidates(
     counts: Counter[str],
     logprobs: Sequence[float],
     options: RestoreOptions,
-    flagged: set[int] | frozenset[int] = frozenset(),
 ) -> list[Candidate]:
     """Candidates beyond the table for one sentence: small-word reversals (their priors
     from the document's word ``counts``) and thesaurus synonyms of the content words the LM
-    finds unlikely (``logprobs``, per token) or the judge ``flagged``, none at the positions
-    ``names``."""
+    finds unlikely (``logprobs``, per token), none at the positions ``names``."""
     cands: list[Candidate] = []
     if options.reversals:
         cands += reversal_candidates(tokens, keys, text, lambda o, t: reversal_prior(counts, o, t))
@@ -111,9 +109,7 @@ def open_candidates(
         positions = [
             k
             for k in range(len(tokens))
-            if k not in names
-            and _open_word(tokens[k], keys[k])
-            and (logprobs[k] < _SURPRISE or k in flagged)
+            if k not in names and _open_word(tokens[k], keys[k]) and logprobs[k] < _SURPRISE
         ]
         cands += thesaurus_candidates(
             tokens, positions, lambda w: thesaurus.sources_with_flags(w, _THESAURUS_LIMIT)
