@@ -72,7 +72,8 @@ def bench_restore(client: object, texts: list[str], partitions: int) -> dict[str
 
 def bench_learn(client: object, count: int) -> dict[str, object]:
     from unspin.learn.distributed import learn_distributed
-    from unspin.learn.learner import learn, table_comments, write_learned_table
+    from unspin.learn.gates import write_learned_table
+    from unspin.learn.learner import learn, table_comments
 
     texts = spinner_w.aligned_pile(count, count, count // 4)
     with tempfile.TemporaryDirectory() as tmp:

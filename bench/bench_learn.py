@@ -162,7 +162,7 @@ def adapt_report(
 ) -> tuple[dict, dict[str, Path | None]]:
     """Adapt the LM to the pile's clean text (one model per weight; None: chosen on
     held-out text); returns the adaptation summaries and the models to compare."""
-    from unspin.learn.learner import adapt_lm
+    from unspin.learn.adapt import adapt_lm
 
     report: dict = {}
     lms: dict[str, Path | None] = {"bundled": None}
@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     if not REUTERS.exists():
         sys.exit(f"skipped: {REUTERS} is absent (the benchmark needs ../shared)")
 
-    from unspin.learn.learner import learn, table_comments, write_learned_table
+    from unspin.learn.gates import write_learned_table
+    from unspin.learn.learner import learn, table_comments
 
     pile, truth = build_pile(args.docs, spinners)
     started = time.perf_counter()

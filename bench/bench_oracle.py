@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--spin-gate", type=float, help="the table's own spin gate (header)")
     args = parser.parse_args(argv)
     from bench import spinner_w as w
-    from unspin.learn.learner import learned_threshold
+    from unspin.learn.gates import learned_threshold
 
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")

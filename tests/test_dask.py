@@ -223,7 +223,8 @@ def test_learn_on_cluster_writes_the_table_unspin_learn_writes(
 
     from unspin.cli import app
     from unspin.learn.distributed import learn_distributed
-    from unspin.learn.learner import table_comments, write_learned_table
+    from unspin.learn.gates import write_learned_table
+    from unspin.learn.learner import table_comments
 
     one, dist = tmp_path / "one" / "pile.tsv", tmp_path / "dist" / "pile.tsv"
     one.parent.mkdir()
@@ -238,7 +239,8 @@ def test_learn_on_cluster_writes_the_table_unspin_learn_writes(
 
 def test_learn_command_on_a_scheduler_address(client: object, pile: Path, tmp_path: Path) -> None:
     from unspin.learn.distributed import main
-    from unspin.learn.learner import learn, table_comments, write_learned_table
+    from unspin.learn.gates import write_learned_table
+    from unspin.learn.learner import learn, table_comments
 
     one, dist = tmp_path / "one" / "t.tsv", tmp_path / "dist" / "t.tsv"
     one.parent.mkdir()

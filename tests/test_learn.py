@@ -323,7 +323,8 @@ def test_learn_lm_output_options(pile: Path, tmp_path: Path) -> None:
 
 
 def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_path: Path) -> None:
-    from unspin.learn.learner import LearnResult, LearnSummary, clean_spin_gate
+    from unspin.learn.gates import clean_spin_gate
+    from unspin.learn.result import LearnResult, LearnSummary
     from unspin.models.table import load_table
     from unspin.restore.detect import HIT_RATE_AT_HALF
 
@@ -346,12 +347,8 @@ def test_spin_gate_follows_the_clean_side_of_the_pile(small_table: Path, tmp_pat
 def test_a_table_learned_from_a_pile_is_written_with_its_own_settings(
     small_table: Path, tmp_path: Path
 ) -> None:
-    from unspin.learn.learner import (
-        LearnResult,
-        LearnSummary,
-        learned_threshold,
-        write_learned_table,
-    )
+    from unspin.learn.gates import learned_threshold, write_learned_table
+    from unspin.learn.result import LearnResult, LearnSummary
     from unspin.models.table import load_table
     from unspin.restore.detect import HIT_RATE_AT_HALF
 

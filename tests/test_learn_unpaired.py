@@ -270,7 +270,8 @@ def test_a_hit_gated_table_opens_spun_documents_and_leaves_clean_ones(learned):
 def test_a_table_learned_without_clean_documents_gets_a_hit_gate(tmp_path):
     from dataclasses import replace
 
-    from unspin.learn.learner import learn, write_learned_table
+    from unspin.learn.gates import write_learned_table
+    from unspin.learn.learner import learn
     from unspin.models.table import load_table
 
     pile = tmp_path / "pile"

@@ -12,13 +12,8 @@ import pytest
 
 from unspin.errors import MissingDataError, ModelFormatError
 from unspin.models.lm import LanguageModel, MixedLanguageModel, load_lm, read_header
-from unspin.models.lm_train import (
-    MIX_WEIGHTS,
-    LMSummary,
-    iter_corpus_texts,
-    train_adapted_lm,
-    train_lm,
-)
+from unspin.models.lm_adapt import MIX_WEIGHTS, train_adapted_lm
+from unspin.models.lm_train import LMSummary, iter_corpus_texts, train_lm
 
 TEXTS = [
     "The court ruled that the law was valid.",

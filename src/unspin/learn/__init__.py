@@ -6,8 +6,10 @@ originals, learn from the pile's own statistics). :func:`learn_table` and
 
 from __future__ import annotations
 
-from .learner import AdaptSummary, LearnResult, LearnSummary, learn, merge, table_comments
+from .adapt import AdaptSummary
+from .learner import learn, merge, table_comments
 from .match import Link, MatchResult, match_pile
+from .result import LearnResult, LearnSummary
 from .table_file import TableWritten, learn_table, merge_tables
 
 __all__ = [

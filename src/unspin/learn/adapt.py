@@ -8,13 +8,10 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..text.corpus import iter_documents, iter_pairs
 from .gates import tqdm_documents
-
-if TYPE_CHECKING:
-    from .learner import LearnResult
+from .result import LearnResult
 
 __all__ = ["AdaptSummary", "pile_clean_texts", "adapt_lm"]
 
@@ -126,12 +123,12 @@ def adapt_lm(
     The texts are those of :func:`pile_clean_texts`; the model (ARPA, gzip when
     ``output`` ends in .gz) records in its header that :func:`unspin.models.lm.load_lm`
     must mix it with the bundled model, and with which ``weight`` (default: the one
-    of :data:`unspin.models.lm_train.MIX_WEIGHTS` with the lowest held-out perplexity).
+    of :data:`unspin.models.lm_adapt.MIX_WEIGHTS` with the lowest held-out perplexity).
     Use it with ``RestoreOptions(lm=output)`` or ``unspin restore --lm``.
 
     Raises ValueError when the pile has no clean text or ``weight`` is not in (0, 1).
     """
-    from ..models.lm_train import train_adapted_lm
+    from ..models.lm_adapt import train_adapted_lm
 
     counts: Counter[str] = Counter()
     texts = list(

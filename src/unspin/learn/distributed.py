@@ -7,12 +7,12 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn.learner`'s o
    or byte ranges of a big plain ``.jsonl`` file, in reading order): tokens
    (:func:`~unspin.learn.pairing.document_keys`), the chunk's
    :class:`~unspin.learn.pairing.BigramSketch` and each document's MinHash signature
-   (:class:`~unspin.learn.neardup.NearDupIndex`), cut into
-   the LSH bands the one-process index uses. *Reduce*: the sketches' counts are summed
-   (sent as sparse slot counts); band keys are shuffled into buckets by a stable hash,
-   and each bucket task pairs the documents that share a band key. Two documents are
-   LSH candidates exactly when they share a band key, whatever the order of insertion,
-   so the union is the one-process candidate set.
+   (:class:`~unspin.learn.neardup.NearDupIndex`), cut into the LSH bands the one-process
+   index uses. *Reduce*: the sketches' counts are summed (sent as sparse slot counts);
+   band keys are shuffled into buckets by a stable hash, and each bucket task pairs the
+   documents that share a band key. Two documents are LSH candidates exactly when they
+   share a band key, whatever the order of insertion, so the union is the one-process
+   candidate set.
 2. **Verify** (map over groups of candidate pairs, in sorted order): each chunk sends
    each group the texts it needs; the group task prepares and aligns its pairs
    (:func:`~unspin.learn.pairing.verify_pair`, with the summed sketch and the worker's LM). A
@@ -34,11 +34,8 @@ workers. Workers read the files themselves: the paths must be valid on every wor
 (a shared file system), and workers need unspin installed.
 
 Run it with ``python -m unspin.learn.distributed PATHS -o table.tsv --scheduler
-tcp://host:8786`` (no ``--scheduler``: a local cluster), or from Python::
-
-    from dask.distributed import Client
-    from unspin.learn.distributed import learn_distributed
-    result = learn_distributed(["pile/"], Client("tcp://host:8786"))
+tcp://host:8786`` (without it: a local cluster), or from Python with
+``learn_distributed(["pile/"], Client("tcp://host:8786"))`` (a ``dask.distributed.Client``).
 """
 
 from __future__ import annotations
@@ -60,19 +57,20 @@ from typing import Any
 from ..errors import CorpusFormatError
 from ..text.corpus import _expand, iter_documents
 from .align import prepare
-from .learner import LearnResult, learn_from_chosen
+from .learner import learn_from_chosen
 from .neardup import NearDupIndex
 from .pairing import (
     FULL_PILE,
     BigramSketch,
+    Edge,
     _load_lm,
+    choose_pairs,
+    direction_votes,
     document_keys,
     orient_pairs,
     verify_pair,
 )
-from .pairing import Edge as _Edge
-from .pairing import choose_pairs as _choose_pairs
-from .pairing import direction_votes as _direction_votes
+from .result import LearnResult
 
 __all__ = ["learn_distributed", "candidate_pairs_distributed", "cache_report", "main"]
 
@@ -269,11 +267,11 @@ def _verify_group(pairs: Sequence[Pair], sketch: BigramSketch, *texts: dict[int,
     return verified
 
 
-def _edge_numbers(edges: Sequence[_Edge]) -> list[tuple[int, int, float, float]]:
+def _edge_numbers(edges: Sequence[Edge]) -> list[tuple[int, int, float, float]]:
     return [(e.spun, e.clean, e.margin, e.coverage) for e in edges]
 
 
-def _pick_edges(edges: Sequence[_Edge], wanted: frozenset[Pair]) -> list[_Edge]:
+def _pick_edges(edges: Sequence[Edge], wanted: frozenset[Pair]) -> list[Edge]:
     return [e for e in edges if (e.spun, e.clean) in wanted]
 
 
@@ -397,15 +395,15 @@ def learn_distributed(
         verified.append(client.submit(_verify_group, group, sketch, *texts))
     beside = _beside(client, verified)
     votes: Counter[tuple[str, str]] = Counter()
-    for part in client.gather([beside(_direction_votes, v) for v in verified]):
+    for part in client.gather([beside(direction_votes, v) for v in verified]):
         votes.update(part)
     (votes_future,) = client.scatter([votes], broadcast=True)
     edges = [beside(orient_pairs, v, votes_future) for v in verified]
     beside = _beside(client, edges)
     numbers = client.gather([beside(_edge_numbers, e) for e in edges])
-    # _choose_pairs looks at the edges' numbers only: no alignment needs to travel
-    light = [_Edge(s, c, m, cov, None) for part in numbers for s, c, m, cov in part]  # type: ignore
-    chosen_keys = [(e.spun, e.clean) for e in _choose_pairs(light)]
+    # choose_pairs looks at the edges' numbers only: no alignment needs to travel
+    light = [Edge(s, c, m, cov, None) for part in numbers for s, c, m, cov in part]  # type: ignore
+    chosen_keys = [(e.spun, e.clean) for e in choose_pairs(light)]
     wanted_keys = frozenset(chosen_keys)
     picked = {
         (e.spun, e.clean): e
@@ -436,7 +434,8 @@ def _chunk_finder(offsets: Sequence[int]):  # -> Callable[[int], int]
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m unspin.learn.distributed PATHS -o table.tsv [--scheduler tcp://host:8786]``:
     what ``unspin learn`` writes, learned on a Dask cluster."""
-    from .learner import table_comments, write_learned_table
+    from .gates import write_learned_table
+    from .learner import table_comments
 
     parser = argparse.ArgumentParser(
         prog="python -m unspin.learn.distributed", description=main.__doc__

@@ -7,13 +7,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..models.table import Table, load_table, write_table
 from ..text.corpus import Document, iter_documents
-
-if TYPE_CHECKING:
-    from .learner import LearnResult
+from .result import LearnResult
 
 __all__ = [
     "MIN_GATE_DOCUMENTS",

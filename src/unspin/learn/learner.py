@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..models.table import Entry, load_merged, merge_entries
@@ -51,6 +51,7 @@ from .pairing import Edge as _Edge
 from .pairing import choose_pairs as _choose_pairs
 from .pairing import pile_edges as _pile_edges
 from .phrases import phrase_entries
+from .result import LearnResult, LearnSummary
 from .row_stats import _significant, _Stats, heldout_precision
 
 __all__ = [
@@ -63,71 +64,8 @@ __all__ = [
     "spin_density",
     "BigramSketch",
     "table_comments",
-    "AdaptSummary",
-    "adapt_lm",
-    "pile_clean_texts",
-    "clean_spin_gate",
-    "write_learned_table",
-    "LEARNED_TABLE_THRESHOLD",
-    "METHOD_MARGINS",
-    "learned_threshold",
     "heldout_precision",
 ]
-
-
-@dataclass(frozen=True)
-class LearnSummary:
-    """What happened while learning (all counts)."""
-
-    documents: int = 0
-    partnered: int = 0
-    skipped: int = 0
-    pairs_found: int = 0
-    substitutions_seen: int = 0
-    substitutions_kept: int = 0
-    seconds: float = 0.0
-    given_pairs: int = 0
-    phrase_entries: int = 0
-
-    def format(self) -> str:
-        """Multi-line human summary.
-
-        >>> print(LearnSummary(documents=3, partnered=2, skipped=1).format().splitlines()[0])
-        documents read:        3
-        """
-        lines = [
-            f"documents read:        {self.documents}",
-            f"  with a partner:      {self.partnered}",
-            f"  skipped (no partner): {self.skipped}",
-            f"spun/clean pairs:      {self.pairs_found}"
-            + (f" (+{self.given_pairs} given)" if self.given_pairs else ""),
-            f"substitutions seen:    {self.substitutions_seen}",
-            f"substitutions kept:    {self.substitutions_kept}",
-        ]
-        if self.phrase_entries:
-            lines.append(f"phrase-list entries:   {self.phrase_entries}")
-        lines.append(f"time:                  {self.seconds:.1f} s")
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class LearnResult:
-    """Learned table entries and a summary; which pile documents (numbered in reading
-    order) were the spun and the clean sides of the pairs used."""
-
-    entries: list[Entry]
-    summary: LearnSummary
-    spun_documents: frozenset[int] = frozenset()
-    clean_documents: frozenset[int] = frozenset()
-    #: How the table was learned (``aligned`` from spun/clean pairs; None: phrase lists only).
-    method: str | None = None
-    #: Share of rows confirmed on held-out pairs of the pile (:func:`heldout_precision`).
-    precision: float | None = None
-
-    @property
-    def docs(self) -> int:
-        """Documents learned from: the pile's, and two per given pair."""
-        return self.summary.documents + 2 * self.summary.given_pairs
 
 
 # ---------------------------------------------------------------- public API
@@ -304,16 +242,3 @@ def table_comments(result: LearnResult) -> list[str]:
     if s.phrase_entries:
         lines.append(f"{s.phrase_entries} entries from phrase lists (source 'phrases')")
     return lines
-
-
-# Moved to modules of their own; still importable from here.
-from .adapt import AdaptSummary, adapt_lm, pile_clean_texts  # noqa: E402, F401
-from .gates import (  # noqa: E402, F401
-    LEARNED_TABLE_THRESHOLD,
-    METHOD_MARGINS,
-    MIN_GATE_DOCUMENTS,
-    clean_spin_gate,
-    learned_threshold,
-    tqdm_documents,
-    write_learned_table,
-)

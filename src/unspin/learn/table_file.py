@@ -22,7 +22,9 @@ from pathlib import Path
 from ..errors import AdaptError, OptionError, UnspinError
 from ..models.table import METHODS, load_merged, load_table, write_table
 from . import learner
-from .learner import AdaptSummary, LearnResult
+from .adapt import AdaptSummary, adapt_lm
+from .gates import write_learned_table
+from .result import LearnResult
 
 __all__ = ["TableWritten", "check_learn_options", "learn_table", "merge_tables"]
 
@@ -116,11 +118,11 @@ def learn_table(
 ) -> TableWritten:
     """Learn a table from a pile (:func:`unspin.learn.learn`: ``paths``, ``pairs``,
     ``phrases``, ``field``, ``min_count``, ``pile_min_count``, ``reference_free``) and write
-    it to ``output`` (:func:`unspin.learn.learner.write_learned_table`), named ``name``
+    it to ``output`` (:func:`unspin.learn.gates.write_learned_table`), named ``name``
     (default: the file's stem), with ``comments`` after the header lines saying how it was
     learned and ``method`` (default: what it was learned from) in its header. With
     ``lm_output``, also train a language model of the pile's clean text there
-    (:func:`unspin.learn.learner.adapt_lm`, mixture weight ``lm_weight``; default: the
+    (:func:`unspin.learn.adapt.adapt_lm`, mixture weight ``lm_weight``; default: the
     best on held-out text). Use the table with ``RestoreOptions(tables=[output])``.
 
     ``progress`` shows progress bars on stderr; ``report`` is called with each step's
@@ -156,7 +158,7 @@ def learn_table(
     header = [*learner.table_comments(result), *unpaired_comments(result.entries)]
     if report is not None:
         report(result.summary.format())
-    rows, gate, threshold = learner.write_learned_table(
+    rows, gate, threshold = write_learned_table(
         result,
         paths,
         output,
@@ -173,7 +175,7 @@ def learn_table(
     if lm_output is None:
         return written
     try:
-        adapted = learner.adapt_lm(
+        adapted = adapt_lm(
             result,
             lm_output,
             paths=paths,
