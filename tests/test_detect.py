@@ -81,7 +81,7 @@ def test_table_evidence_still_counts_with_the_learned_detector() -> None:
 
 
 def test_detector_is_fitted() -> None:
-    assert detect.DETECTOR_WEIGHTS, "run python -m bench.bench_detect --fit"
+    assert detect.DETECTOR_WEIGHTS, "run python -m bench.quality.detect --fit"
     names = set(detect.detector_features(DocumentSignals(), 0.0, 100))
     assert set(detect.DETECTOR_WEIGHTS) <= names
 

@@ -12,7 +12,7 @@ from unspin import RestoreOptions, restore, restore_and_explain
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.bench_restore import evaluate_seeds  # noqa: E402
+from bench.quality.restore import evaluate_seeds  # noqa: E402
 
 FLOORS = Path(__file__).with_name("quality_floors.json")
 
@@ -65,8 +65,9 @@ def test_quality_floors_hold() -> None:
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     seeds = evaluate_seeds(RestoreOptions())
     measured = {
-        "seed_000_vs_001_undone": seeds["undone"],
-        "seed_001_003_false_per_1000": -seeds["false_per_1000"],
+        "seed_000_vs_001_undone": seeds["seed_000_vs_001"],
+        "seed_004_vs_reconstruction_undone": seeds["seed_004_vs_reconstruction"],
+        "seed_001_003_false_per_1000": -seeds["clean_seeds_wrong_per_1000"],
     }
     for name, value in measured.items():
         assert value >= floors[name]["floor"], (

@@ -35,7 +35,7 @@ METHOD_MARGINS: dict[str, float] = {"aligned": 0.0, "mixed": 0.0, "reference-fre
 def learned_threshold(method: str | None) -> float:
     """The decision threshold a table learned from a pile gets in its header: the decision
     model's threshold for learned tables (fitted on real spinner output with tables that
-    ``unspin learn`` learned from aligned piles, ``bench.calibrate_w``) plus the method's
+    ``unspin learn`` learned from aligned piles, ``bench.quality.calibrate_w``) plus the method's
     margin (:data:`METHOD_MARGINS`).
 
     >>> learned_threshold("aligned") == learned_threshold(None)

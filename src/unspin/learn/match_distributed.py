@@ -6,7 +6,7 @@ groups of :data:`GROUP_SIZE` in sorted order, go to ``dask.bag`` tasks with thei
 and each task aligns and judges its pairs (:func:`~unspin.learn.match.check_pair`, with
 the pile's sketch and the worker's language model). Results come back in the pairs' order,
 so the side decisions, votes and links that follow are those of one process. Aligning the
-candidates is what grows faster than the pile (see ``bench/bench_match.py --scaling``);
+candidates is what grows faster than the pile (see ``bench/quality/match.py --scaling``);
 reading and indexing stay linear.
 
 From Python::

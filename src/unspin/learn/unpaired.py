@@ -26,7 +26,7 @@ that probability times the share of the word's occurrences that are spins as
 ``p_restore``, so restore's own per-occurrence decision makes the final call. Chains
 ("mentioned" -> "stated", "stated" -> "said") are followed to their end.
 
-Measured on spinner W (``python -m bench.bench_reffree``): about 55-60% of the rows are
+Measured on spinner W (``python -m bench.quality.reffree``): about 55-60% of the rows are
 true pairs; see the benchmark for errors undone.
 
 >>> from unspin.learn.unpaired import pair_probability, PairFeatures
@@ -90,7 +90,7 @@ MAX_SPUN_ZIPF = 5.5
 #: originals and seeds 001/003 (7.06, with :func:`drop_common`), rounded up.
 HIT_GATE = 7.1
 #: Logistic weights of :class:`PairFeatures` (and the bias), set on the tuning split of
-#: spinner W's dev set (a real spinner's output; see bench/bench_reffree.py) and checked
+#: spinner W's dev set (a real spinner's output; see bench/quality/reffree.py) and checked
 #: on held-out words: fitted on half of the spun words, the other half's pairs at a
 #: probability of 0.5 were 81% right.
 WEIGHTS = {

@@ -2,8 +2,8 @@
 
 A logistic model over a candidate's evidence (LM gain, where it came from, how
 often the table saw it, word frequencies, how spun the document looks), fitted by
-``python -m bench.calibrate`` on synthetic spins of Wikipedia (the bundled table's and the
-reversals' parts) and ``python -m bench.calibrate_w`` on real spinner output (thesaurus
+``python -m bench.quality.calibrate`` on synthetic spins of Wikipedia (the bundled table's and the
+reversals' parts) and ``python -m bench.quality.calibrate_w`` on real spinner output (thesaurus
 candidates, tables learned from a pile), shipped as ``data/decision.json``. The
 decoder uses it in LM units: a candidate's prior is its logit without the LM term,
 divided by the LM weight.
@@ -247,7 +247,7 @@ def load_decision_model(path: Path | None = None) -> DecisionModel:
     return parse_decision_model(Path(path).read_text(encoding="utf-8"), str(path))
 
 
-# Hand-set starting point, used only until ``python -m bench.calibrate`` has been run.
+# Hand-set starting point, used only until ``python -m bench.quality.calibrate`` has been run.
 _N = len(FEATURES)
 DEFAULT_MODEL = DecisionModel(
     "hand-set",

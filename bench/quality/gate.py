@@ -5,7 +5,7 @@ spinners (styles A and B, both dictionary halves), once without the check, then
 sweeps the edits-per-word factor: clean chunks still changed against the share of
 the spinners' word errors still undone::
 
-    python -m bench.bench_gate --docs 3000
+    python -m bench.quality.gate --docs 3000
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from bench.calibrate import held_out_chunks
-from bench.metrics import error_reduction
-from bench.spinner import Spinner
+from bench.common import error_reduction, wiki_chunks
+from bench.spinners.spinner import Spinner
 from unspin import apply_edits
 from unspin.options import RestoreOptions
 from unspin.restore.detect import EDITS_PER_WORD_WHEN_UNSURE, edits_needed
@@ -85,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         for style in "AB"
     ]
     outcomes = []
-    for n, clean in enumerate(held_out_chunks(args.docs, args.seed)):
+    for n, clean in enumerate(wiki_chunks(args.docs, args.seed)):
         outcomes.append(outcome("clean", clean, None))
         if n < args.spun:
             name, spinner = spinners[n % len(spinners)]

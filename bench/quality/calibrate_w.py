@@ -1,21 +1,22 @@
 """Fit the decision model (``data/decision.json``) on real spinner output.
 
-Spinner W's dev set (``bench.spinner_w``; measuring and calibrating only, nothing read off
+Spinner W's dev set (``bench.spinners.spinner_w``; measuring and calibrating only, nothing read off
 it ships) gives real spun stories with their originals. Every candidate the engine proposes
 in a spun story is labelled right or wrong by aligning the story with its original, and two
 logistic parts are fitted on them: one for the candidates of a table learned from an aligned
 pile of *other* dev stories (as after ``unspin learn``), one for thesaurus synonyms (there
-with held-out Wikipedia chunks spun by the project's simulated spinners, ``bench.spinner``).
-The bundled table's part and the small-word reversals' part stay those of the simulated
-spinners' calibration (``bench.calibrate``, run first): a second spinner's habits (seed 004's
-"the" -> "a") are not fitted away on spinner W, which rarely has them. The thresholds are
+with held-out Wikipedia chunks spun by the project's simulated spinners,
+``bench.spinners.spinner``). The bundled table's part and the small-word reversals' part
+stay those of the simulated spinners' calibration (``bench.quality.calibrate``, run
+first): a second spinner's habits (seed 004's "the" -> "a") are not fitted away on
+spinner W, which rarely has them. The thresholds are
 then swept on held-out stories for the most errors undone while the originals, restored as
 if they had passed the spin gate, get at most ``--max-false`` more wrong changes per 1,000
 words than without thesaurus changes (learned tables: restored through their spin gate, at
 most ``--max-false``)::
 
-    python -m bench.calibrate --output data/decision.json   # the base: simulated spinners
-    python -m bench.calibrate_w --output data/decision.json
+    python -m bench.quality.calibrate --output data/decision.json   # the base: simulated spinners
+    python -m bench.quality.calibrate_w --output data/decision.json
 
 Stories: the pile is ``spinner_w.PILE`` (0-1349); fitting uses 1350-1649, the sweep
 1650-1837; ``spinner_w.TEST`` stays untouched for reporting.
@@ -32,9 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import calibrate, spinner_w
-from bench.calibrate import best_within, held_out_chunks
-from bench.spinner import Spinner
+from bench.common import errors, tokens, undone, wiki_chunks, write_pile
+from bench.quality import calibrate
+from bench.quality.calibrate import best_within
+from bench.spinners import spinner_w
+from bench.spinners.spinner import Spinner
 from unspin import apply_edits
 from unspin.models.decision import DecisionModel, LogisticPart, load_decision_model
 from unspin.models.table import Table, bundled_table, load_table
@@ -50,7 +53,7 @@ SWEEP = range(1650, 1838)
 
 def learned_table(folder: Path) -> Table:
     """The table ``unspin learn`` learns from the aligned dev pile (written to ``folder``)."""
-    pile = spinner_w.write_pile(spinner_w.aligned_pile(), folder / "pile")
+    pile = write_pile(spinner_w.aligned_pile(), folder / "pile")
     out = folder / "learned.tsv"
     subprocess.run(
         [sys.executable, "-m", "unspin.cli", "learn", str(pile), "-o", str(out), "-q"],
@@ -69,7 +72,7 @@ def simulated(count: int, seed: int = 3) -> list[spinner_w.Story]:
     ]
     return [
         spinner_w.Story(k, "wiki", spinners[k % len(spinners)].spin(text), text)
-        for k, text in enumerate(held_out_chunks(count, seed))
+        for k, text in enumerate(wiki_chunks(count, seed))
     ]
 
 
@@ -104,7 +107,7 @@ def rows_of(docs: list[tuple], kind: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_part(x: np.ndarray, y: np.ndarray, name: str) -> LogisticPart:
-    """:func:`bench.calibrate.fit_part`, with the LM weight kept positive: the decoder
+    """:func:`bench.quality.calibrate.fit_part`, with the LM weight kept positive: the decoder
     works in LM units."""
     part = calibrate.fit_part(x, y, name)
     if part.weights[0] < LM_WEIGHT_FLOOR:
@@ -125,14 +128,10 @@ def _restored(engine: Engine, text: str, analysis: Analysis, gated: bool) -> str
 def measure(engine: Engine, docs: list[tuple], gated: bool = False) -> tuple[float, float]:
     """(share of errors undone on the spun copies, wrong changes per 1,000 words of the
     originals), restored as if they had passed the spin gate or, ``gated``, through it."""
-    undone = spinner_w.undone(
-        (s.spun, _restored(engine, s.spun, a, gated), s.original) for s, a, _ in docs
-    )
-    wrong = sum(
-        spinner_w.errors(_restored(engine, s.original, c, gated), s.original) for s, _, c in docs
-    )
-    words = sum(len(spinner_w.tokens(s.original)) for s, _, _ in docs)
-    return undone[0], 1000 * wrong / max(words, 1)
+    share = undone((s.spun, _restored(engine, s.spun, a, gated), s.original) for s, a, _ in docs)
+    wrong = sum(errors(_restored(engine, s.original, c, gated), s.original) for s, _, c in docs)
+    words = sum(len(tokens(s.original)) for s, _, _ in docs)
+    return share[0], 1000 * wrong / max(words, 1)
 
 
 def best(
@@ -171,7 +170,7 @@ def main(argv: list[str] | None = None) -> None:
         "--base",
         type=Path,
         default=Path("data/decision.json"),
-        help="the model from bench.calibrate whose table and reversal parts are kept",
+        help="the model from bench.quality.calibrate whose table and reversal parts are kept",
     )
     parser.add_argument("--fit", type=int, default=len(FIT), help="stories to fit on")
     parser.add_argument("--sweep", type=int, default=len(SWEEP), help="stories to sweep on")
@@ -188,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     if not spinner_w.available():
         sys.exit("calibrate_w needs ../shared/eval and ../shared/corpus (see ../shared/DATA.md)")
     # Decisions are only taken where the gate opened: analyse as a spun-looking document.
-    options = RestoreOptions(min_spin=0.0, thorough=True, fast=True)
+    options = RestoreOptions(min_spin=0.0, thorough=True)
     scorer = _load_scorer(options)
     fit = spinner_w.split(FIT)[: args.fit]
     sweep = spinner_w.split(SWEEP)[: args.sweep]

@@ -1,31 +1,31 @@
 """Benchmark ``unspin learn`` on a synthetic pile built from Reuters (evaluation only).
 
-The pile: clean originals, spun copies of about two thirds of them (bench.spinner, Moby
-thesaurus, styles A and B), and unrelated stories, shuffled into one JSONL file under
+The pile: clean originals, spun copies of about two thirds of them
+(``bench.spinners.spinner``, Moby thesaurus, styles A and B), and unrelated stories,
+shuffled into one JSONL file under
 ``bench/out/`` (gitignored; Reuters-derived data must never be committed). Reports the
 learning time, how many spun copies were paired, and the precision/recall of learned
 pairs against the substitutions the spinner logged::
 
-    python -m bench.bench_learn --docs 2000 --seed 1
+    python -m bench.quality.learn --docs 2000 --seed 1
 
 ``--adapt-lm`` also adapts the language model to the pile's clean text
 (``unspin learn --lm-output``, mixed with the bundled model) and restores the unseen
 stories with and without it::
 
-    python -m bench.bench_learn --docs 2000 --restore 100 --adapt-lm
+    python -m bench.quality.learn --docs 2000 --restore 100 --adapt-lm
 
 ``--spinner-w`` measures issue 13's aligned pile of *real* spinner output instead
 (:func:`spinner_w_report`: ``unspin learn`` as a user runs it, then restoring unseen spins;
 ``--tune`` restores TUNE stories, to choose settings without looking at TEST; other
 arguments go to ``unspin learn``)::
 
-    python -m bench.bench_learn --spinner-w
+    python -m bench.quality.learn --spinner-w
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import sys
@@ -34,8 +34,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-REUTERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "reuters21578.jsonl.gz"
-OUT = Path(__file__).resolve().parent / "out"
+from bench.common import OUT, REUTERS, read_jsonl, restore_report, seed, wiki_chunks, write_pile
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Spinners:
 
     def make(self) -> list:
         """Styles A and B; unseen stories are spun by the same ones as the pile."""
-        from bench.spinner import Spinner
+        from bench.spinners.spinner import Spinner
 
         return [
             Spinner.from_moby(
@@ -87,8 +86,7 @@ def build_pile(total: int, spinners: Spinners) -> tuple[Path, Counter]:
             {tuple(k.split("\t")): v for k, v in json.loads(truth_path.read_text()).items()}
         )
         return pile, truth
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
-        docs = [json.loads(line) for line in f if line.strip()]
+    docs = list(read_jsonl(REUTERS))
     rng = random.Random(seed)
     rng.shuffle(docs)
     n_orig = int(total * 0.45)
@@ -115,15 +113,14 @@ def build_pile(total: int, spinners: Spinners) -> tuple[Path, Counter]:
 
 def held_out(total: int, seed: int, count: int) -> list[str]:
     """Reuters stories the pile does not contain (same shuffle as build_pile)."""
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
-        docs = [json.loads(line) for line in f if line.strip()]
+    docs = list(read_jsonl(REUTERS))
     random.Random(seed).shuffle(docs)
     n_orig = int(total * 0.45)
     used = n_orig + total - n_orig - int(n_orig * 2 / 3)
     return [d["text"] for d in docs[used:] if len(d["text"].split()) >= 120][:count]
 
 
-def restore_report(
+def restore_unseen(
     table: Path,
     spinners: Spinners,
     count: int,
@@ -135,21 +132,20 @@ def restore_report(
     ``lms`` names the language models to compare (None: the bundled one); with one
     model the report has no per-model level.
     """
-    from bench.bench_restore import evaluate
-    from bench.calibrate import held_out_chunks
-    from unspin import RestoreOptions
+    from unspin import RestoreOptions, restore
 
     lms = lms or {"bundled": None}
     spin = spinners.make()
     out: dict = {}
     for name, texts in (
         ("reuters_unseen", held_out(total, spinners.seed, count)),
-        ("wikipedia_other_source", held_out_chunks(count, spinners.seed)),
+        ("wikipedia_other_source", wiki_chunks(count, spinners.seed)),
     ):
         pairs = [(spin[k % 2].spin(t), t) for k, t in enumerate(texts)]
         for label, lm in lms.items():
             started = time.perf_counter()
-            result = evaluate(pairs, RestoreOptions(tables=(table,), lm=lm))
+            options = RestoreOptions(tables=(table,), lm=lm)
+            result = restore_report(lambda t: restore(t, options), pairs, texts)  # noqa: B023
             result["seconds"] = round(time.perf_counter() - started, 1)
             out.setdefault(name, {})[label] = result
     if len(lms) == 1:
@@ -267,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.adapt_lm:
         report["adapt_lm"], lms = adapt_report(result, pile, args.output, args.lm_weight or [None])
     if args.restore:
-        report["restore"] = restore_report(args.output, spinners, args.restore, args.docs, lms)
+        report["restore"] = restore_unseen(args.output, spinners, args.restore, args.docs, lms)
     print(result.summary.format(), file=sys.stderr)
     print(json.dumps(report, indent=1))
     print("most frequent learned pairs not in the spinner's log:", file=sys.stderr)
@@ -283,28 +279,27 @@ def spinner_w_report(
 ) -> dict:
     """Issue 13's aligned-pile measurement on real spinner output, as the judges run it.
 
-    ``unspin learn`` (the CLI, one process, timed) on ``bench.spinner_w.aligned_pile()``
-    written with ``write_pile``; then ``restore(text, tables=[table])`` with default options
-    on ``split(TEST)`` spins (``tune``: the TUNE stories outside the pile, for choosing
-    settings without looking at TEST); changes to the TEST originals and seeds 001/003; precision of
-    the learned rows against the oracle pairs (every swap aligned in the pile's stories).
+    ``unspin learn`` (the CLI, one process, timed) on ``spinner_w.aligned_pile()``; then
+    ``restore(text, tables=[table])`` with default options and with ``min_spin=0`` on
+    ``split(TEST)`` spins (``tune``: the TUNE stories outside the pile, for choosing settings
+    without looking at TEST); changes to their originals and seeds 001/003; precision of the
+    learned rows against the oracle pairs (every swap aligned in the pile's stories).
     """
     import subprocess
 
-    from bench import spinner_w as w
-    from bench.bench_oracle import aligned_counts
+    from bench.quality.oracle import aligned_counts
+    from bench.spinners import spinner_w as w
     from unspin import restore as restore_text
     from unspin.models.table import load_table
 
     folder = OUT / "w_aligned_pile"
     if not folder.exists():
-        w.write_pile(w.aligned_pile(), folder)
+        write_pile(w.aligned_pile(), folder)
     started = time.perf_counter()
     subprocess.run(["unspin", "learn", str(folder), "-o", str(output), *learn_args], check=True)
     seconds = time.perf_counter() - started
     table = load_table(output)
-    oracle = aligned_counts(w.split(w.PILE))
-    truth = {(s, o.lower()) for s, o in oracle}
+    truth = {(s, o.lower()) for s, o in aligned_counts(w.split(w.PILE))}
     learned = {(e.spun, e.original.lower()): e for e in table.entries}
     right = [k for k in learned if k in truth]
     report: dict = {
@@ -322,42 +317,28 @@ def spinner_w_report(
         "threshold": table.threshold,
     }
     test = w.split(range(w.PILE.stop, w.TUNE.stop) if tune else w.TEST)[:restore]
+    pairs = [(s.spun, s.original) for s in test]
+    clean = [s.original for s in test] + [seed("001"), seed("003")]
     for label, options in (("default", {}), ("min_spin_0", {"min_spin": 0.0})):
-        restored = [restore_text(s.spun, tables=[output], **options) for s in test]
-        share, before, after = w.undone(
-            (s.spun, r, s.original) for s, r in zip(test, restored, strict=True)
+        report[label] = restore_report(
+            lambda t: restore_text(t, tables=[output], **options),  # noqa: B023
+            pairs,
+            clean,
         )
-        clean = [s.original for s in test]
-        seeds = [
-            (ROOT / "seeds").glob("001_*.txt"),
-            (ROOT / "seeds").glob("003_*.txt"),
-        ]
-        clean += [p.read_text(encoding="utf-8") for g in seeds for p in g]
-        changed = sum(restore_text(c, tables=[output], **options) != c for c in clean)
-        report[label] = {
-            "errors_undone": round(100 * share, 1),
-            "errors_before": before,
-            "errors_after": after,
-            "clean_changed": changed,
-            "clean_documents": len(clean),
-        }
     wrong = sorted((k for k in learned if k not in truth), key=lambda k: -learned[k].count)
     report["wrong_rows"] = [learned[k].row() for k in wrong[:30]]
     return report
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
 def main_w(argv: list[str] | None = None) -> None:
-    """``python -m bench.bench_learn --spinner-w``: see :func:`spinner_w_report`."""
+    """``python -m bench.quality.learn --spinner-w``: see :func:`spinner_w_report`."""
     parser = argparse.ArgumentParser(description=spinner_w_report.__doc__.splitlines()[0])
     parser.add_argument("--spinner-w", action="store_true")
     parser.add_argument("--output", type=Path, default=OUT / "learned_w.tsv")
     parser.add_argument("--restore", type=int, default=200)
     parser.add_argument("--tune", action="store_true", help="restore TUNE stories, not TEST")
     args, rest = parser.parse_known_args(argv)
-    from bench import spinner_w as w
+    from bench.spinners import spinner_w as w
 
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")

@@ -2,19 +2,17 @@
 page grow with the number of documents (the page itself, not restoring: the five seeds
 are reviewed once, then repeated up to 1,000 or more documents).
 
-    python -m bench.bench_report                 # 10, 100, 1,000 documents
-    python -m bench.bench_report --docs 10 100 1000 10000
+    python -m bench.speed.report                 # 10, 100, 1,000 documents
+    python -m bench.speed.report --docs 10 100 1000 10000
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
+from bench.common import SEEDS
 from unspin.report import review, to_html
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def main() -> None:

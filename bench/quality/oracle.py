@@ -1,7 +1,7 @@
 """The oracle-table ceiling on spinner W: restore unseen spins with a *perfect* table.
 
 The table holds every (spun, original) pair that fired in the 1,350-story pile
-(``bench.spinner_w.split(PILE)``: each spun story aligned with its original), with true
+(``spinner_w.split(PILE)``: each spun story aligned with its original), with true
 probabilities: ``p_restore`` = the pair's count over the spun phrase's occurrences in the
 spun stories, ``p_channel`` = its count over the original's occurrences in the originals.
 Unseen spins (``split(TEST)``) are then restored as a user would,
@@ -9,8 +9,8 @@ Unseen spins (``split(TEST)``) are then restored as a user would,
 judges' metric is reported with the changes made to the TEST originals. Then where the
 rest is lost: every swap still there after restoring, by what the table knew about it::
 
-    python -m bench.bench_oracle                # ~2 min
-    python -m bench.bench_oracle --stories 60   # quicker, fewer TEST stories
+    python -m bench.quality.oracle                # ~2 min
+    python -m bench.quality.oracle --stories 60   # quicker, fewer TEST stories
 
 Measuring only: the table is written under ``bench/out/`` (gitignored), never shipped.
 """
@@ -24,7 +24,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+from bench.common import OUT, errors, undone
+from bench.spinners import spinner_w as w
 
 
 def aligned_counts(stories) -> Counter[tuple[str, str]]:
@@ -84,21 +85,20 @@ def edit_sources(stories, table: Path, **options) -> dict:
     """Each edit applied alone to its spun story: right (fewer errors), wrong (more) or
     neutral, by where its candidate came from (table, reversal, thesaurus), with the
     table's p_restore band for table candidates."""
-    from bench import spinner_w as w
     from unspin import apply_edits, restore_and_explain
     from unspin.models.table import load_table, phrase_key
 
     loaded = load_table(table)
     out: Counter[str] = Counter()
     for s in stories:
-        before = w.errors(s.spun, s.original)
+        before = errors(s.spun, s.original)
         for e in restore_and_explain(s.spun, tables=[table], **options).edits:
             kind = e.source.split(":")[0]
             if kind == "table":
                 rows = [r for r in loaded.lookup(phrase_key(e.found)) if r.original == e.restored]
                 p = rows[0].p_restore if rows else 0.0
                 kind += " p<0.2" if p < 0.2 else " p<0.5" if p < 0.5 else " p>=0.5"
-            after = w.errors(apply_edits(s.spun, [e]), s.original)
+            after = errors(apply_edits(s.spun, [e]), s.original)
             verdict = "right" if after < before else "wrong" if after > before else "neutral"
             out[f"{kind}: {verdict}"] += 1
     return dict(sorted(out.items()))
@@ -167,7 +167,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--spin-gate", type=float, help="the table's own spin gate (header)")
     args = parser.parse_args(argv)
-    from bench import spinner_w as w
     from unspin.learn.gates import learned_threshold
 
     if not w.available():
@@ -203,11 +202,11 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         restored = restore_all([s.spun for s in test], table_path, **options)
         clean = restore_all([s.original for s in test], table_path, **options)
-        share, before, after = w.undone(
+        share, before, after = undone(
             (s.spun, r, s.original) for s, r in zip(test, restored, strict=True)
         )
         changed = sum(c != s.original for c, s in zip(clean, test, strict=True))
-        clean_errors = sum(w.errors(c, s.original) for c, s in zip(clean, test, strict=True))
+        clean_errors = sum(errors(c, s.original) for c, s in zip(clean, test, strict=True))
         report[label] = {
             "errors_undone": round(100 * share, 1),
             "errors_before": before,

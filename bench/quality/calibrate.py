@@ -8,25 +8,20 @@ text gets at most ``--max-false`` wrong changes per 1,000 words. Clean text is c
 as if it had passed the spin gate (``--min-spin 0``): the gate leaves most clean
 documents alone, and the thresholds must keep the rest from harm::
 
-    python -m bench.calibrate --output data/decision.json
+    python -m bench.quality.calibrate --output data/decision.json
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import os
-import random
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from bench.make_pairs import chunks
-from bench.metrics import error_reduction, false_change_rate, fraction_undone
-from bench.spinner import Spinner
+from bench.common import error_reduction, fit_logistic, fraction_undone, wiki_chunks, wrong_per_1000
+from bench.spinners.spinner import Spinner
 from unspin import apply_edits
 from unspin.models.decision import DEFAULT_MODEL, FEATURES, DecisionModel, LogisticPart
 from unspin.options import RestoreOptions
@@ -34,23 +29,6 @@ from unspin.restore.engine import Analysis, Engine, _load_scorer, _load_tables
 from unspin.text.tokens import phrase_key_words
 
 NAME = "wiki-synthetic-2026.11"
-WIKI = (
-    Path(os.environ.get("CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
-    / "wikipedia_en.jsonl.gz"
-)
-
-
-def held_out_chunks(count: int, seed: int, skip_articles: int = 5000) -> list[str]:
-    """Chunks of the Wikipedia articles after the first ``skip_articles``."""
-    texts = []
-    with gzip.open(WIKI, "rt", encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if n >= skip_articles:
-                texts.extend(
-                    c for c in chunks(json.loads(line)["text"], 250) if len(c.split()) > 80
-                )
-    random.Random(seed).shuffle(texts)
-    return texts[:count]
 
 
 def spun_spans(text: str, spinner: Spinner) -> tuple[str, dict[tuple[int, int], tuple[str, ...]]]:
@@ -77,23 +55,9 @@ def labelled(analysis: Analysis, spans: dict) -> tuple[list[list[float]], list[i
     return rows, labels
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 30) -> np.ndarray:
-    """Newton-Raphson logistic regression with an L2 penalty; returns [bias, *weights]."""
-    xb = np.hstack([np.ones((len(x), 1)), x])
-    w = np.zeros(xb.shape[1])
-    reg = l2 * np.eye(xb.shape[1])
-    reg[0, 0] = 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(xb @ w)))
-        grad = xb.T @ (p - y) + reg @ w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + reg
-        w -= np.linalg.solve(hess, grad)
-    return w
-
-
 def restore_with(engine: Engine, text: str, analysis: Analysis) -> str:
     """Restore from a ready analysis (so thresholds can be swept cheaply), before the
-    check that a gated document shows enough edits (``bench.bench_gate`` sets that)."""
+    check that a gated document shows enough edits (``bench.quality.gate`` sets that)."""
     return apply_edits(text, engine.decided(text, analysis))
 
 
@@ -106,7 +70,7 @@ def sweep(engine: Engine, models: list[DecisionModel], docs: list[tuple]) -> lis
             error_reduction(spun, restore_with(eng, spun, a_spun), clean)
             for clean, spun, a_spun, _ in docs
         ]
-        false = false_change_rate(
+        false = wrong_per_1000(
             (clean, restore_with(eng, clean, a_clean)) for clean, _, _, a_clean in docs
         )
         out.append((model, fraction_undone(reds), false))
@@ -176,11 +140,11 @@ def main(argv: list[str] | None = None) -> None:
         "fixed synonym per word, as real spinners' dictionaries do)",
     )
     args = parser.parse_args(argv)
-    options = RestoreOptions(fast=True)  # the n-gram decision model is fitted without the judge
+    options = RestoreOptions()
     # The analysis does not depend on the decision model: start from the hand-set one.
     engine = Engine(_load_tables(()), _load_scorer(options), options, DEFAULT_MODEL)
     ungated = replace(engine, options=replace(options, min_spin=0.0))  # for clean text
-    texts = held_out_chunks(args.docs, args.seed)
+    texts = wiki_chunks(args.docs, args.seed)
     # Half the documents are spun with the dictionary half the bundled table learned from
     # (a spinner unspin has seen, as after `unspin learn`), half with the other (unseen).
     spinners = [

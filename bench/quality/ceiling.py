@@ -7,8 +7,8 @@ out the table rows learned from the seeds themselves (source ``pile``);
 ``--thesaurus-limit`` and ``--any-word`` widen the thesaurus search beyond the engine's
 defaults::
 
-    python -m bench.bench_ceiling --out-of-sample
-    python -m bench.bench_ceiling --out-of-sample --thesaurus-limit 10000 --any-word
+    python -m bench.quality.ceiling --out-of-sample
+    python -m bench.quality.ceiling --out-of-sample --thesaurus-limit 10000 --any-word
 """
 
 from __future__ import annotations
@@ -20,10 +20,15 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from bench.bench_restore import _seed, evaluate_seeds, seed_pairs
-from bench.metrics import words
+from bench.common import seed, tokens
+from bench.quality.restore import evaluate_seeds, seed_pairs
 from unspin import RestoreOptions
 from unspin.models.table import bundled_table, write_table
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` (the engine's candidates are lower-case)."""
+    return [t.lower() for t in tokens(text) if t[0].isalnum()]
 
 
 def offered_pairs(text: str, options: RestoreOptions) -> set[tuple[str, str]]:
@@ -106,12 +111,12 @@ def main(argv: list[str] | None = None) -> None:
         write_table([e for e in table.entries if e.source != "pile"], path, "without-seeds")
         tables = (path,)
     options = RestoreOptions(tables=tables, min_spin=0.0, thorough=True)
-    total, covered = covered_errors(seed_pairs(), offered_pairs(_seed("000"), options))
+    total, covered = covered_errors(seed_pairs(), offered_pairs(seed("000"), options))
     report = {
         "errors": total,
         "covered": covered,
         "ceiling": round(covered / max(total, 1), 3),
-        "undone": evaluate_seeds(RestoreOptions(tables=tables))["undone"],
+        "undone": evaluate_seeds(RestoreOptions(tables=tables))["seed_000_vs_001"],
     }
     print(json.dumps(report))
 

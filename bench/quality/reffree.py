@@ -1,7 +1,7 @@
 """Benchmark reference-free learning on real spinner output (spinner W's dev set).
 
 Measured as the judges will, from the command line: the pile is written with
-``bench.spinner_w.write_pile`` under ``bench/out/`` (gitignored: Reuters-derived), learned
+``bench.common.write_pile`` under ``bench/out/`` (gitignored: Reuters-derived), learned
 with ``unspin learn`` (timed, one process), and the table is used by
 ``restore(text, tables=[table])`` with default options on the held-out ``split(TEST)``
 spins (errors undone, the judges' metric), also with ``min_spin=0`` (the spin gate is
@@ -10,15 +10,15 @@ changed, must be 0 with default options). The precision of the learned rows is m
 against the true pairs from aligning the pile's spun stories with their originals
 (for measuring only)::
 
-    python -m bench.bench_reffree                # spun-only pile (1,350 spun stories)
-    python -m bench.bench_reffree --semi 50      # + 50 known pairs (--pairs), and those alone
-    python -m bench.bench_reffree --mixed        # issue 13's aligned pile, reference-free on/off
-    python -m bench.bench_reffree --stories 100  # restore fewer TEST stories (faster)
+    python -m bench.quality.reffree                # spun-only pile (1,350 spun stories)
+    python -m bench.quality.reffree --semi 50      # + 50 known pairs (--pairs), and those alone
+    python -m bench.quality.reffree --mixed        # issue 13's aligned pile, reference-free on/off
+    python -m bench.quality.reffree --stories 100  # restore fewer TEST stories (faster)
 
 Measured on this machine (2 cores shared; 200 TEST spins, 4,650 errors; errors undone
 with default options / ``min_spin=0``; clean documents changed with default options).
 A table learned from a mostly unpaired pile drops rows too common in English and, with
-no given pairs, gates documents by its hit gate (``bench.bench_hit_gate``; before it,
+no given pairs, gates documents by its hit gate (``bench.quality.hit_gate``; before it,
 such tables had no gate of their own):
 
 - 1,350 spun copies only: learned in 41 s; 359 rows, 54% true (the 215 reference-free
@@ -33,15 +33,16 @@ such tables had no gate of their own):
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out" / "reffree"
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-CLEAN_SEEDS = ("001_1d8b1f4f4203ccee.txt", "003_1aaac26ae96cc3cc.txt")
+from bench.common import OUT as BENCH_OUT
+from bench.common import restore_report, seed, write_jsonl, write_pile
+from bench.spinners import spinner_w as W
+
+OUT = BENCH_OUT / "reffree"
 
 
 def learn_cli(args: list[str], output: Path) -> float:
@@ -54,14 +55,10 @@ def learn_cli(args: list[str], output: Path) -> float:
 
 def true_pairs() -> dict[tuple[str, str], int]:
     """(spun, original) -> count from aligning the pile's spun stories with their originals."""
-    from bench import spinner_w as W
     from unspin.learn.learner import learn
 
     path = OUT / "truth_pairs.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
-        for s in W.split(W.PILE):
-            f.write(json.dumps({"spun": s.spun, "clean": s.original}) + "\n")
+    write_jsonl(({"spun": s.spun, "clean": s.original} for s in W.split(W.PILE)), path)
     entries = learn(pairs=[path], min_count=1).entries
     return {(e.spun.lower(), e.original.lower()): e.count for e in entries}
 
@@ -82,23 +79,22 @@ def precision(table: Path, truth: dict[tuple[str, str], int], source: str | None
 
 
 def restoration(table: Path, stories: int) -> dict[str, str]:
-    """Errors undone on TEST spins (default, min_spin=0) and clean documents changed."""
-    from bench import spinner_w as W
+    """Errors undone on TEST spins and clean documents changed (default, min_spin=0)."""
     from unspin import restore
 
     test = W.split(W.TEST)[:stories]
-    tables = [str(table)]
+    clean = [s.original for s in test] + [seed("001"), seed("003")]
     out = {}
     for label, options in (("default", {}), ("min_spin=0", {"min_spin": 0.0})):
-        share, before, after = W.undone(
-            (s.spun, restore(s.spun, tables=tables, **options), s.original) for s in test
+        r = restore_report(
+            lambda t: restore(t, tables=[str(table)], **options),  # noqa: B023
+            [(s.spun, s.original) for s in test],
+            clean,
         )
-        out[f"undone ({label})"] = f"{share:.1%} ({before} -> {after} errors)"
-    clean = [s.original for s in test]
-    clean += [(SEEDS / name).read_text(encoding="utf-8") for name in CLEAN_SEEDS]
-    for label, options in (("default", {}), ("min_spin=0", {"min_spin": 0.0})):
-        changed = sum(restore(c, tables=tables, **options) != c for c in clean)
-        out[f"clean changed ({label})"] = f"{changed}/{len(clean)}"
+        out[f"undone ({label})"] = f"{r['errors_undone']}% ({r['errors_before']} -> " + (
+            f"{r['errors_after']} errors)"
+        )
+        out[f"clean changed ({label})"] = f"{r['clean_changed']}/{len(clean)}"
     return out
 
 
@@ -114,8 +110,6 @@ def report(name: str, table: Path, seconds: float | None, truth, stories: int) -
 
 
 def main(argv: list[str] | None = None) -> None:
-    from bench import spinner_w as W
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=200, help="TEST stories restored")
     parser.add_argument("--semi", type=int, default=0, help="known pairs for the semi run")
@@ -125,16 +119,15 @@ def main(argv: list[str] | None = None) -> None:
     if not W.available():
         sys.exit("needs ../shared/eval/spinner_w_dev.jsonl.gz and the Reuters corpus")
     truth = true_pairs()
-    spun_pile = W.write_pile(W.spun_only_pile(), OUT / "spun_only")
+    spun_pile = write_pile(W.spun_only_pile(), OUT / "spun_only")
     if not args.skip_spun:
         table = OUT / "spun_only.tsv"
         seconds = learn_cli([str(spun_pile)], table)
         report("spun-only pile (1,350 spun stories)", table, seconds, truth, args.stories)
     if args.semi:
         pairs = OUT / f"known_{args.semi}.jsonl"
-        with pairs.open("w", encoding="utf-8") as f:
-            for s in W.split(W.PILE)[: args.semi]:
-                f.write(json.dumps({"spun": s.spun, "clean": s.original}) + "\n")
+        known = W.split(W.PILE)[: args.semi]
+        write_jsonl(({"spun": s.spun, "clean": s.original} for s in known), pairs)
         alone = OUT / f"known_{args.semi}.tsv"
         seconds = learn_cli(["--pairs", str(pairs), "--min-count", "1"], alone)
         report(f"{args.semi} known pairs alone", alone, seconds, truth, args.stories)
@@ -145,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         report(f"{args.semi} known pairs + spun-only pile", both, seconds, truth, args.stories)
     if args.mixed:
-        mixed = W.write_pile(W.aligned_pile(), OUT / "aligned")
+        mixed = write_pile(W.aligned_pile(), OUT / "aligned")
         for mode in ("off", "on"):
             table = OUT / f"aligned_{mode}.tsv"
             seconds = learn_cli([str(mixed), "--reference-free", mode], table)

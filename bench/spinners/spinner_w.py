@@ -1,8 +1,9 @@
-"""Real spinner output to measure against: spinner W's dev set and its splits.
+"""Real spinner output to measure against: spinner W's dev sets and their splits.
 
 ``../shared/eval/spinner_w_dev.jsonl.gz`` holds 2,038 Reuters stories run through half of
-a real WordPress auto-blog spinner's dictionary; the original of each is the Reuters story
-with the same id. It is for measuring and calibrating only: nothing read off it goes into
+a real WordPress auto-blog spinner's dictionary (``spinner_w_dev_heavy.jsonl.gz``: the same
+stories, spun the way heavy spinners work); the original of each is the Reuters story with
+the same id. They are for measuring and calibrating only: nothing read off them goes into
 ``data/`` or anything that ships.
 
 Fixed splits, by position in the file, so every benchmark and calibration agrees:
@@ -11,34 +12,24 @@ Fixed splits, by position in the file, so every benchmark and calibration agrees
   building learning piles (:func:`aligned_pile`, :func:`spun_only_pile` use 0-1349);
 - ``test``: stories 1838-2037, held out, for reporting only.
 
-Scoring is the judges' (see ``../shared/DATA.md``): word-level Levenshtein distance over
-tokens ``\\w+(?:'\\w+)*`` and single punctuation marks, case-sensitive, curly quotes and
-dashes folded to straight ones.
+Scoring is :mod:`bench.common`'s (the judges').
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import re
-from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+from bench.common import REUTERS, SHARED, read_jsonl, reuters_texts
+
 DEV = SHARED / "eval" / "spinner_w_dev.jsonl.gz"
-REUTERS = SHARED / "corpus" / "reuters21578.jsonl.gz"
+HEAVY = SHARED / "eval" / "spinner_w_dev_heavy.jsonl.gz"
 
 TUNE = range(0, 1838)
 TEST = range(1838, 2038)
 PILE = range(0, 1350)
-
-_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
-_TOKEN = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 
 class Story(NamedTuple):
@@ -55,54 +46,25 @@ def available() -> bool:
     return DEV.exists() and REUTERS.exists()
 
 
-@lru_cache(maxsize=1)
-def stories() -> tuple[Story, ...]:
-    """Every dev story with its original, in file order."""
-    originals = {}
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            originals[d["id"]] = d["text"]
-    out = []
-    with gzip.open(DEV, "rt", encoding="utf-8") as f:
-        for k, line in enumerate(f):
-            d = json.loads(line)
-            if d["reuters_id"] in originals:
-                out.append(Story(k, d["reuters_id"], d["spun"], originals[d["reuters_id"]]))
-    return tuple(out)
+@lru_cache(maxsize=2)
+def stories(heavy: bool = False) -> tuple[Story, ...]:
+    """Every dev story with its original, in file order (``heavy``: the heavy spins)."""
+    originals = {d["id"]: d["text"] for d in read_jsonl(REUTERS)}
+    return tuple(
+        Story(k, d["reuters_id"], d["spun"], originals[d["reuters_id"]])
+        for k, d in enumerate(read_jsonl(HEAVY if heavy else DEV))
+        if d["reuters_id"] in originals
+    )
 
 
-def split(indexes: range) -> list[Story]:
+def split(indexes: range, heavy: bool = False) -> list[Story]:
     """The stories whose position in the dev file is in ``indexes``."""
-    return [s for s in stories() if s.index in indexes]
+    return [s for s in stories(heavy) if s.index in indexes]
 
 
-def tokens(text: str) -> list[str]:
-    """The judges' tokens: words and single punctuation marks, quotes and dashes folded.
-
-    >>> tokens("Twitter’s lawyers—2017!")
-    ["Twitter's", 'lawyers', '-', '2017', '!']
-    """
-    return _TOKEN.findall(text.translate(_FOLD))
-
-
-def errors(hyp: str, ref: str) -> int:
-    """Word-level Levenshtein distance, as judged.
-
-    >>> errors("a federal choose said", "a federal judge said")
-    1
-    """
-    return Levenshtein.distance(tokens(hyp), tokens(ref))
-
-
-def undone(triples: Iterable[tuple[str, str, str]]) -> tuple[float, int, int]:
-    """Share of errors undone over ``(spun, restored, original)`` triples, summed over
-    documents, with the error totals before and after."""
-    before = after = 0
-    for spun, restored, original in triples:
-        before += errors(spun, original)
-        after += errors(restored, original)
-    return (1 - after / before if before else 0.0), before, after
+def other_reuters(min_words: int = 0) -> list[str]:
+    """Clean Reuters stories that are not in the dev set (none is used to fit anything)."""
+    return reuters_texts(min_words, exclude={s.reuters_id for s in stories()})
 
 
 def aligned_pile(
@@ -122,14 +84,6 @@ def aligned_pile(
 def spun_only_pile(count: int = 1350) -> list[str]:
     """A content farm's site: spun copies only, no originals anywhere (from :data:`PILE`)."""
     return [s.spun for s in split(PILE)[:count]]
-
-
-def write_pile(texts: Sequence[str], folder: Path) -> Path:
-    """Write ``texts`` as one ``.txt`` file each into ``folder`` (for ``unspin learn``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for k, text in enumerate(texts):
-        (folder / f"{k:05d}.txt").write_text(text, encoding="utf-8")
-    return folder
 
 
 class Gold:

@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    python -m bench.bench_lm [--model data/lm/wiki-3g.arpa.gz] [--sentences 600]
+    python -m bench.speed.lm [--model data/lm/wiki-3g.arpa.gz] [--sentences 600]
 
 Accuracy: 600 Reuters sentences (evaluation only, never training data) each get one
-word swapped for a common single-word Moby synonym (``bench.spinner.MobyDictionary``);
+word swapped for a common single-word Moby synonym (``bench.spinners.spinner.MobyDictionary``);
 the score is how often the LM prefers the original sentence. A wordfreq unigram
 baseline is printed next to it. Needs ../shared (skips with a message otherwise).
 """
@@ -13,33 +13,26 @@ baseline is printed next to it. Needs ../shared (skips with a message otherwise)
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import random
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
+from bench.common import REUTERS, read_jsonl
 from unspin.models.lm import LanguageModel, load_lm
 from unspin.text.tokens import lm_sentences
 
-REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reuters21578.jsonl.gz"
 
-
-def reuters_sentences(path: Path = REUTERS) -> Iterator[list[str]]:
+def reuters_sentences() -> Iterator[list[str]]:
     """LM token sentences of the Reuters stories, 8 to 40 tokens long."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            for sentence in lm_sentences(json.loads(line)["text"]):
-                if 8 <= len(sentence) <= 40:
-                    yield sentence
+    for doc in read_jsonl(REUTERS):
+        yield from (s for s in lm_sentences(doc["text"]) if 8 <= len(s) <= 40)
 
 
 def swapped_pairs(count: int, seed: int) -> list[tuple[list[str], list[str], int]]:
     """``(original, swapped, position)``: one word replaced by a Moby synonym."""
-    from bench.spinner import MobyDictionary
+    from bench.spinners.spinner import MobyDictionary
 
     moby = MobyDictionary()
     rng = random.Random(seed)

@@ -1,15 +1,15 @@
 """Benchmark ``unspin match`` and ``unspin restore --pile`` on scraped piles built from
 spinner W's dev set (evaluation only: piles are written under ``bench/out/``, gitignored).
 
-Two piles, so that what is reported was not tuned on (:mod:`bench.spinner_w`'s splits):
+Two piles, so that what is reported was not tuned on (``spinner_w``'s splits):
 
-- ``tune`` (issue 21's shape, from stories 0-1349, :data:`bench.spinner_w.PILE`): 600 spun
+- ``tune`` (issue 21's shape, from stories 0-1349, ``spinner_w.PILE``): 600 spun
   copies with a content farm's header and/or footer whose originals are in the pile (a
   third of those originals cut to their first 60%), 150 spun copies without an original,
   600 unrelated clean stories. Every threshold of ``unspin match`` (the swap, recurrence,
-  margin and judge gates of :mod:`unspin.learn.match` and :mod:`unspin.learn.link_choice`)
-  and ``restore --pile``'s former no-twin gate (a spin estimate of 0.94) were tuned on this
-  pile (the pile's gate that replaced it, :mod:`unspin.learn.pile_gate`, on both piles).
+  margin and settle gates of :mod:`unspin.learn.match` and :mod:`unspin.learn.link_choice`)
+  and ``restore --pile``'s small-pile fallback (a spin estimate of 0.86) were tuned on this
+  pile (the pile's gate, :mod:`unspin.learn.pile_gate`, on both piles).
 - ``heldout`` (the default, from stories 1350-2037, :data:`HELDOUT`, which nothing in
   ``match`` or ``restore --pile`` was tuned on; 1350-1837 are in spinner W's ``tune`` split,
   used to calibrate restore's decision model and the detector, 1838-2037 are its ``test``
@@ -21,16 +21,16 @@ as one text) was set after looking at held-out links (two Reuters versions a wor
 
 One ``.txt`` file each, names shuffled so nothing can be read off them::
 
-    python -m bench.bench_match                  # held-out pile: match + restore --pile
-    python -m bench.bench_match --pile tune      # the tuning pile
-    python -m bench.bench_match --match-only
-    python -m bench.bench_match --scaling 250,500,1000,2000   # match time vs pile size
+    python -m bench.quality.match                  # held-out pile: match + restore --pile
+    python -m bench.quality.match --pile tune      # the tuning pile
+    python -m bench.quality.match --match-only
+    python -m bench.quality.match --scaling 250,500,1000,2000   # match time vs pile size
 
 Reported: link recall, wrong links (and how many of them go to a text identical to the
 true original, or the start of it: Reuters holds some stories twice, and match then picks
 the pile's first) and time of ``unspin match`` (the CLI, one process); errors undone by
 ``unspin restore --pile`` for copies with a whole twin, a partial twin and none (spinner
-W's scoring, :func:`bench.spinner_w.undone`, against header + original + footer), and how
+W's scoring, :func:`bench.common.undone`, against header + original + footer), and how
 many of the clean documents (originals and unrelated stories) changed.
 """
 
@@ -44,7 +44,9 @@ import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+from bench.common import OUT, WIKI, read_jsonl, undone
+from bench.spinners import spinner_w as w
+
 HELDOUT = range(1350, 2038)  # spinner W dev stories nothing in match was tuned on
 
 _SITES = ["NewsHub Daily", "Market Pulse 24", "Biz Insider Today", "WorldWire Now", "TradeBeat"]
@@ -93,23 +95,15 @@ def cut(text: str, share: float = 0.6) -> str:
 def _unrelated(count: int, seed: int) -> list[str]:
     """Unrelated clean documents for big piles: Reuters stories outside spinner W's dev set,
     then chunks of about 300 words of Wikipedia articles."""
-    import gzip
-
-    from bench import spinner_w as w
-
-    used = {s.reuters_id for s in w.stories()}
-    with gzip.open(w.REUTERS, "rt", encoding="utf-8") as f:
-        docs = [json.loads(line) for line in f if line.strip()]
-    texts = [d["text"] for d in docs if d["id"] not in used and len(d["text"].split()) >= 40]
+    texts = w.other_reuters(min_words=40)
     random.Random(seed).shuffle(texts)
     if len(texts) < count:
-        with gzip.open(w.SHARED / "corpus" / "wikipedia_en.jsonl.gz", "rt", encoding="utf-8") as f:
-            for line in f:
-                words = json.loads(line)["text"].split()
-                for k in range(0, len(words) - 150, 300):
-                    texts.append(" ".join(words[k : k + 300]))
-                if len(texts) >= count:
-                    break
+        for doc in read_jsonl(WIKI):
+            words = doc["text"].split()
+            for k in range(0, len(words) - 150, 300):
+                texts.append(" ".join(words[k : k + 300]))
+            if len(texts) >= count:
+                break
     return texts[:count]
 
 
@@ -126,8 +120,6 @@ def build_pile(
     ``truth["docs"][name]``: ``kind`` (spun_whole, spun_partial, spun_alone, original,
     clean), ``original`` (file name of the twin) and ``reference`` (what restoring the
     document should give: header + full original + footer for a spun copy)."""
-    from bench import spinner_w as w
-
     stories = stories if stories is not None else w.PILE
     name = f"match_pile_{partnered}_{alone}_{clean}_{seed}" + (f"_x{extra}" if extra else "")
     if stories != w.PILE:
@@ -245,8 +237,6 @@ def _same_text(text: str, path: Path) -> bool:
 
 def restore_report(folder: Path, truth: dict, out_dir: Path, extra: list[str] = ()) -> dict:
     """``unspin restore --pile`` on every pile document, scored by kind."""
-    from bench import spinner_w as w
-
     files = sorted(str(p) for p in folder.glob("*.txt"))
     started = time.perf_counter()
     subprocess.run(
@@ -266,7 +256,7 @@ def restore_report(folder: Path, truth: dict, out_dir: Path, extra: list[str] = 
         else:
             triples.setdefault(d["kind"], []).append((given, restored, d["reference"]))
     for kind, rows in sorted(triples.items()):
-        share, before, after = w.undone(rows)
+        share, before, after = undone(rows)
         report[kind] = {
             "documents": len(rows),
             "errors_undone": round(100 * share, 1),
@@ -308,8 +298,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scaling", default="", help="comma-separated pile sizes")
     parser.add_argument("--pile", choices=("heldout", "tune"), default="heldout")
     args = parser.parse_args(argv)
-    from bench import spinner_w as w
-
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")
     if args.scaling:

@@ -10,10 +10,10 @@ gate is set from) and on held-out sets (TEST spins and originals, 500 Reuters st
 not in the dev set, 300 Wikipedia chunks), then restores with the table as a user would
 (plain ``--table``): errors undone on the spun sets, clean documents changed::
 
-    python -m bench.bench_hit_gate --table spun_only.tsv            # report
-    python -m bench.bench_hit_gate --table spun_only.tsv --no-restore
+    python -m bench.quality.hit_gate --table spun_only.tsv            # report
+    python -m bench.quality.hit_gate --table spun_only.tsv --no-restore
 
-Spinner W, 1,350-story spun-only pile (``bench.bench_reffree``'s), gate 7.1: the TUNE
+Spinner W, 1,350-story spun-only pile (``bench.quality.reffree``'s), gate 7.1: the TUNE
 clean maximum is 7.06; 32% of TUNE spins and 26% of TEST spins open; restored, 7.6% of
 TUNE errors and 5.9% of TEST errors undone, clean changed 0 of 490 TUNE, 0 of 202 TEST,
 1 of 500 other Reuters (a story at 7.65), 0 of 300 Wikipedia.
@@ -22,39 +22,25 @@ TUNE errors and 5.9% of TEST errors undone, clean changed 0 of 490 TUNE, 0 of 20
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 from pathlib import Path
 
-from bench import spinner_w as W
-from bench.bench_restore import _seed
-from bench.calibrate import held_out_chunks
-
-
-def other_reuters(count: int = 500) -> list[str]:
-    """The last ``count`` Reuters stories of 120+ words that are not in the dev set."""
-    ids = {s.reuters_id for s in W.stories()}
-    texts = []
-    with gzip.open(W.REUTERS, "rt", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if d["id"] not in ids and len(d["text"].split()) >= 120:
-                texts.append(d["text"])
-    return texts[-count:]
+from bench.common import seed, undone, wiki_chunks
+from bench.spinners import spinner_w as W
 
 
 def document_sets() -> dict[str, list[tuple[str, str | None]]]:
     """(text, original or None for clean text) by set name."""
     tune = W.split(W.TUNE)[1350:]
     test = W.split(W.TEST)
-    seeds = [_seed("001"), _seed("003")]
+    seeds = [seed("001"), seed("003")]
     return {
         "tune_spun": [(s.spun, s.original) for s in tune],
         "tune_clean": [(s.original, None) for s in tune] + [(t, None) for t in seeds],
         "test_spun": [(s.spun, s.original) for s in test],
         "test_clean": [(s.original, None) for s in test] + [(t, None) for t in seeds],
-        "other_reuters": [(t, None) for t in other_reuters()],
-        "wikipedia": [(t, None) for t in held_out_chunks(300, 0)],
+        "other_reuters": [(t, None) for t in W.other_reuters(min_words=120)[-500:]],
+        "wikipedia": [(t, None) for t in wiki_chunks(300, 0)],
     }
 
 
@@ -108,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
             if docs[0][1] is None:
                 row["changed"] = sum(r != t for r, (t, _) in zip(restored, docs, strict=True))
             else:
-                share, before, after = W.undone(
+                share, before, after = undone(
                     (t, r, o) for r, (t, o) in zip(restored, docs, strict=True)
                 )
                 row["undone"] = f"{share:.2%} ({before} -> {after})"

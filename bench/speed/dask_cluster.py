@@ -8,7 +8,7 @@ worker, is reported apart); the outputs must be identical. ``--learn N`` also ti
 copies with their originals, N unrelated stories and N/4 spun copies alone, and checks
 that the tables are byte-identical.
 
-    python -m bench.bench_dask --records 200 --learn 100
+    python -m bench.speed.dask_cluster --records 200 --learn 100
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import spinner_w
+from bench.common import SEEDS, write_pile
+from bench.spinners import spinner_w
 from unspin import restore
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def records(count: int) -> list[str]:
@@ -32,7 +31,7 @@ def records(count: int) -> list[str]:
         stories = spinner_w.split(spinner_w.TUNE)[: (count + 1) // 2]
         texts = [t for s in stories for t in (s.spun, s.original)]
     else:
-        seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+        seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
         paragraphs = [p for s in seeds for p in s.split("\n\n") if len(p.split()) > 20]
         texts = (paragraphs * (count // max(len(paragraphs), 1) + 1))[:count]
     return texts[:count]
@@ -77,7 +76,7 @@ def bench_learn(client: object, count: int) -> dict[str, object]:
 
     texts = spinner_w.aligned_pile(count, count, count // 4)
     with tempfile.TemporaryDirectory() as tmp:
-        pile = spinner_w.write_pile(texts, Path(tmp) / "pile")
+        pile = write_pile(texts, Path(tmp) / "pile")
         t0 = time.perf_counter()
         one = learn([pile])
         single = time.perf_counter() - t0
