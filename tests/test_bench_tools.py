@@ -15,6 +15,7 @@ from bench.common import (  # noqa: E402
     error_reduction,
     errors,
     fraction_undone,
+    restore_report,
     undone,
     wrong_per_1000,
 )
@@ -70,6 +71,18 @@ def test_error_reduction_and_aggregates() -> None:
     assert fraction_undone([(2, 0), (2, 2)]) == pytest.approx(0.5)
     assert fraction_undone([]) == 0.0
     assert undone([("a b c", "a b x", "a b x"), ("a b", "a c", "a d")]) == (0.5, 2, 1)
+
+
+def test_restore_report_counts_errors_and_changed_documents() -> None:
+    fixes = {"a supervision acted": "the government acted", "clean text.": "clean text."}
+    report = restore_report(
+        lambda t: fixes.get(t, t),
+        [("a supervision acted", "the government acted"), ("court docket", "court")],
+        ["clean text.", "other text."],
+    )
+    assert report["errors_undone"] == 66.7  # 2 of 3 errors: the second copy is left alone
+    assert (report["errors_before"], report["errors_after"]) == (3, 1)
+    assert (report["spun_changed"], report["clean_changed"], report["clean_documents"]) == (1, 0, 2)
 
 
 def test_wrong_changes_per_1000_clean_tokens() -> None:
