@@ -20,15 +20,17 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from bench.common import seed, tokens
+from bench.common import seed
 from bench.quality.restore import evaluate_seeds, seed_pairs
 from unspin import RestoreOptions
 from unspin.models.table import bundled_table, write_table
+from unspin.text.tokens import norm, tokenize
 
 
 def words(text: str) -> list[str]:
-    """The lower-cased words of ``text`` (the engine's candidates are lower-case)."""
-    return [t.lower() for t in tokens(text) if t[0].isalnum()]
+    """The engine's normalized words of ``text`` (punctuation dropped), as its candidates
+    name them."""
+    return [norm(t.text) for t in tokenize(text) if t.kind != "punct"]
 
 
 def offered_pairs(text: str, options: RestoreOptions) -> set[tuple[str, str]]:
