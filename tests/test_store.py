@@ -24,6 +24,7 @@ from unspin.twins.store import (
     IndexFingerprintError,
     IndexFormatError,
     IndexNotFoundError,
+    IndexPermissionError,
     ReferenceStore,
     is_server_url,
     open_store,
@@ -254,3 +255,37 @@ def test_sqlite_file_is_smaller_than_the_raw_text(tmp_path: Path) -> None:
                        for j, t in enumerate(texts[i:i + 1000], start=i)])
         raw = store.stats()["text_bytes"]
     assert os.path.getsize(path) <= raw  # measured: 0.76 of it
+
+
+def test_postgres_roles_as_documented(pg_server) -> None:  # type: ignore[no-untyped-def]
+    """The grants store_postgres's docstring gives: an owner creates, a writer adds and
+    merges, a reader only reads (and is told what it lacks when it writes)."""
+    import uuid
+
+    import psycopg
+
+    tag = uuid.uuid4().hex[:8]
+    owner, writer, reader, schema = (f"{r}_{tag}" for r in ("owner", "writer", "reader", "s"))
+    with psycopg.connect(pg_server.get_uri(), autocommit=True) as conn:
+        for role in (owner, writer, reader):
+            conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}")
+        conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {writer}, {reader}")
+        conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
+                     f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {writer}")
+        conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
+                     f"GRANT SELECT ON TABLES TO {reader}")
+
+    def url(role: str) -> str:
+        base = pg_server.get_uri().replace("postgres:@", f"{role}:@", 1)
+        return f"{base}&options=-csearch_path%3D{schema}"
+
+    with open_store(url(owner), create=True, fingerprint=FP) as store:
+        store.add([("a", "text a", [1, 2])])
+    with open_store(url(writer), fingerprint=FP) as store:
+        store.add([("b", "text b", [2, 3])])
+        assert store.merge() and store.remove("a") == 1
+    with open_store(url(reader), fingerprint=FP) as store:
+        assert store.postings([2, 3], cap=5) == {2: [2], 3: [2]}
+        with pytest.raises(IndexPermissionError, match="not allowed .permission denied"):
+            store.add([("c", "text c", [4])])

@@ -40,6 +40,7 @@ __all__ = [
     "IndexNotFoundError",
     "IndexDriverError",
     "IndexConnectionError",
+    "IndexPermissionError",
     "ReferenceStore",
     "Reference",
     "open_store",
@@ -80,6 +81,10 @@ class IndexConnectionError(ReferenceIndexError, OSError):
     """The server of a ``postgresql://`` index could not be reached or refused us."""
 
 
+class IndexPermissionError(ReferenceIndexError, PermissionError):
+    """The index may not be written (or read) by this user: file mode or SQL grants."""
+
+
 @runtime_checkable
 class ReferenceStore(Protocol):
     """What the engine needs from a reference index, whichever backend holds it.
@@ -103,7 +108,9 @@ class ReferenceStore(Protocol):
         ...
 
     def postings(self, keys: Iterable[int], cap: int) -> dict[int, list[int]]:
-        """For each key held by any reference, up to ``cap + 1`` reference numbers."""
+        """For each of ``keys`` held by any reference, its lowest ``cap + 1`` reference
+        numbers, ascending: a list that long says the key is hot (skip it). Keys held by
+        none are left out. ``cap`` must be below ``store_postings.HOT_LIMIT`` (1,024)."""
         ...
 
     def texts(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -127,7 +134,10 @@ class ReferenceStore(Protocol):
         ...
 
     def stats(self) -> dict[str, object]:
-        """Counts and sizes: ``documents``, ``text_bytes``, ``postings``, ``disk_bytes``..."""
+        """One JSON-able dict: ``documents`` (distinct texts), ``text_bytes`` (their UTF-8
+        size), ``postings_merged``, ``postings_pending``, ``pending_runs``,
+        ``removed_unpurged``, ``disk_bytes``, ``format_version``, ``fingerprint``,
+        ``hot_limit``, ``backend``."""
         ...
 
     def merge(self) -> bool:

@@ -74,6 +74,11 @@ class SqlStore(ReferenceStore):
         """Bytes the index takes on disk."""
         raise NotImplementedError
 
+    def _write_buckets(self, db: Db, rows: list[tuple[int, bytes]]) -> None:
+        """Insert or replace bucket rows (a merge's bulk of writing)."""
+        self._many(db, "INSERT INTO unspin_buckets VALUES (?, ?) "
+                       "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data", rows)
+
     def _sql(self, statement: str) -> str:
         return statement
 
@@ -209,8 +214,7 @@ class SqlStore(ReferenceStore):
                 db, "SELECT bucket, data FROM unspin_buckets WHERE bucket BETWEEN ? AND ?",
                 (first, last))]
             writes, deletes = sp.merge_chunk(old, new_codes[new], new_refs[new], gone)
-            self._many(db, "INSERT INTO unspin_buckets VALUES (?, ?) "
-                           "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data", writes)
+            self._write_buckets(db, writes)
             self._many(db, "DELETE FROM unspin_buckets WHERE bucket = ?",
                        [(b,) for b in deletes])
             return True
@@ -241,7 +245,7 @@ class SqlStore(ReferenceStore):
         numbers, ascending (a list that long says: a hot key). ``cap`` < ``HOT_LIMIT``."""
         if not 0 <= cap < sp.HOT_LIMIT:
             raise ValueError(f"cap must be in [0, {sp.HOT_LIMIT}), not {cap}")
-        wanted = sorted(set(keys))
+        wanted = sorted({int(k) for k in keys})
         if not wanted:
             return {}
         code_of = sp.codes(wanted)

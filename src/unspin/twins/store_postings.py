@@ -17,8 +17,9 @@ A key is mixed (splitmix64) before it is cut into bucket and sub-code, so keys t
 crowd one end of the 64-bit range (bottom-k sampling keeps the *smallest* hashes) still
 spread evenly; the stored code keeps the mixed key's top 48 bits: two different keys
 share a code with probability 2^-48 (a query key meets a spurious posting about once in
-7 million at 40 million postings). Once merged, a key keeps at most :data:`HOT_LIMIT` + 1 postings,
-the lowest numbers: a key that common is skipped by every caller anyway.
+7 million at 40 million postings). Once merged, a key keeps at most :data:`HOT_LIMIT` + 1
+postings, the lowest numbers: a key that common is skipped by every caller anyway
+(removing references can leave such a key with fewer kept numbers than holders).
 """
 
 from __future__ import annotations

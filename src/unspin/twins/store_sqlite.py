@@ -36,6 +36,7 @@ from .store import (
     FORMAT,
     FORMAT_VERSION,
     IndexFormatError,
+    IndexPermissionError,
     Prepared,
     check_meta,
     not_an_index,
@@ -208,7 +209,15 @@ class SqliteStore(SqlStore):
                     self._db.execute("ROLLBACK")
                 raise
 
-        return self._retry(once)
+        try:
+            return self._retry(once)
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error):
+                raise
+            raise IndexPermissionError(
+                f"{self.location}: cannot write the file ({error}): check the permissions of "
+                f"the file and its folder (SQLite writes -wal and -shm files beside it)"
+            ) from None
 
     def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` in one read transaction: one consistent snapshot."""
