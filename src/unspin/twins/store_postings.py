@@ -25,7 +25,7 @@ postings, the lowest numbers: a key that common is skipped by every caller anywa
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -236,10 +236,8 @@ class PendingRuns:
         holds for it."""
         found: list[list[np.ndarray]] = [[] for _ in range(len(query))]
         for _, c, r in self._segments:
-            lo = np.searchsorted(c, query, "left")
-            hi = np.minimum(np.searchsorted(c, query, "right"), lo + limit)
-            for i in np.flatnonzero(hi > lo).tolist():
-                found[i].append(r[lo[i]:hi[i]])
+            for i, lo, hi in _spans(c, query, limit):
+                found[i].append(r[lo:hi])
         return found
 
 
@@ -256,17 +254,33 @@ def lookup(
     found = pending.find(query, limit)
     if buckets:
         stored, refs = _decode_buckets(sorted(buckets.items()))
-        lo = np.searchsorted(stored, query, "left")
-        hi = np.minimum(np.searchsorted(stored, query, "right"), lo + limit)
-        for i in np.flatnonzero(hi > lo).tolist():
-            found[i].append(refs[lo[i]:hi[i]])
-    gone = set(removed.tolist())
+        for i, lo, hi in _spans(stored, query, limit):
+            found[i].append(refs[lo:hi])
     out: list[list[int]] = []
     for parts in found:
-        if len(parts) == 1 and not gone:
+        if len(parts) == 1 and not len(removed):
             out.append(parts[0][: cap + 1].tolist())
         elif parts:
-            out.append(sorted(set().union(*(p.tolist() for p in parts)) - gone)[: cap + 1])
+            numbers = np.concatenate(parts)
+            numbers.sort()
+            numbers = numbers[np.r_[True, numbers[1:] != numbers[:-1]]]
+            if len(removed):
+                numbers = numbers[~np.isin(numbers, removed)]
+            out.append(numbers[: cap + 1].tolist())
         else:
             out.append([])
     return out
+
+
+def _spans(stored: np.ndarray, query: np.ndarray, limit: int) -> Iterator[tuple[int, int, int]]:
+    """``(query index, start, end)`` of the stored entries equal to each query code (sorted
+    arrays), at most ``limit`` each. One full binary search; the second only for hits."""
+    if not len(stored):
+        return
+    lo = np.searchsorted(stored, query, "left")
+    hit = np.flatnonzero(stored[np.minimum(lo, len(stored) - 1)] == query)
+    if not len(hit):
+        return
+    hi = np.searchsorted(stored, query[hit], "right")
+    yield from zip(hit.tolist(), lo[hit].tolist(),
+                   np.minimum(hi, lo[hit] + limit).tolist(), strict=True)
