@@ -86,21 +86,23 @@ def check_consistent(location: str, all_texts: list[str]) -> dict[str, int]:
     return numbers
 
 
-def test_a_killed_add_keeps_what_it_committed(index_location: str, tmp_path: Path) -> None:
+def test_an_interrupted_or_killed_add_keeps_what_it_committed(
+        index_location: str, tmp_path: Path) -> None:
     all_texts = texts(1500)
     items = [(f"doc{i}", t) for i, t in enumerate(all_texts)]
-    proc = writer(tmp_path, index_location, items, batch=50, merge_at=2000)
-    committed = 0
-    assert proc.stdout is not None
-    for line in proc.stdout:  # let it commit a few batches and merges, then kill it
-        committed = int(line.split()[1])
-        if committed >= 500:
-            break
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    numbers = check_consistent(index_location, all_texts)
-    assert committed <= len(numbers) < len(all_texts)  # nothing committed lost, no half batch
-    assert len(numbers) % 50 == 0
+    for stop, after in ((signal.SIGINT, 300), (signal.SIGKILL, 800)):  # Ctrl-C, then kill -9
+        proc = writer(tmp_path, index_location, items, batch=50, merge_at=2000)
+        committed = 0
+        assert proc.stdout is not None
+        for line in proc.stdout:  # let it commit some batches and merges, then stop it
+            committed = int(line.split()[1])
+            if committed >= after:
+                break
+        proc.send_signal(stop)
+        proc.wait()
+        numbers = check_consistent(index_location, all_texts)
+        assert committed <= len(numbers) < len(all_texts)  # nothing committed lost
+        assert len(numbers) % 50 == 0  # and no half batch
     rerun = writer(tmp_path, index_location, items, batch=50, merge_at=2000, name="rerun")
     assert rerun.wait(timeout=120) == 0, rerun.stderr.read() if rerun.stderr else ""
     assert len(check_consistent(index_location, all_texts)) == len(all_texts)

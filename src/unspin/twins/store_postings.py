@@ -7,9 +7,10 @@ however big the index grows and the disk holds about 8 bytes a posting:
   code (about 6 bytes a posting, deflated). Appending never touches the rest of the index (a random
   insert into a big B-tree rewrites a whole page for every posting: measured, the naive
   ``(key, ref)`` table fell from 3,000 to under 900 references/s by 200,000).
-* **buckets**: :func:`merge_chunk` folds the pending runs into one row per bucket (the
-  top :data:`BUCKET_BITS` bits of a key's code), its postings as sorted pairs of 32-bit
-  sub-code (the code's next bits) and 32-bit reference number. A merge rewrites the
+* **buckets**: :func:`merge_chunk` folds the pending runs into buckets (the top
+  :data:`BUCKET_BITS` bits of a key's code), each its postings as sorted pairs of 32-bit
+  sub-code (the code's next bits) and 32-bit reference number, cut into rows of at most
+  :data:`PART_POSTINGS` pairs (~8 bytes a posting on disk). A merge rewrites the
   buckets a range at a time, in short transactions; merging a run twice changes
   nothing (exact duplicates collapse), so a merge cut short is simply redone.
 
@@ -29,9 +30,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-#: Bits of a code that choose its bucket (65,536 buckets: ~600 postings each at a million
-#: references, one SQLite overflow page; denser buckets waste less of their pages).
+#: Bits of a code that choose its bucket (65,536 buckets: ~550 postings each at a million
+#: references, ~30 at the first merge).
 BUCKET_BITS = 16
+#: Postings a bucket row (a part of a bucket) holds at most: rows of at most ~1 KB pack
+#: pages well (a bucket of ~4 KB in one row filled one 4 KB page each: 41% unused).
+PART_POSTINGS = 120
 #: Bits of a code kept below the bucket (a uint32).
 SUB_BITS = 32
 #: Postings (merged and new) a merge rewrites per transaction, at most 64 transactions.
@@ -116,13 +120,17 @@ def decode_run(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return c, r
 
 
-def _decode_buckets(rows: Sequence[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and reference numbers of bucket rows given in bucket order, in one array."""
+Row = tuple[int, int, bytes]  # a bucket row: (bucket, part, pairs)
+
+
+def _decode_buckets(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and reference numbers of bucket rows (any order), as two sorted arrays."""
     if not rows:
         return _EMPTY_CODES, _EMPTY_REFS
-    pairs = np.frombuffer(b"".join(blob for _, blob in rows), _U32).reshape(-1, 2)
-    ids = np.repeat(np.array([b for b, _ in rows], np.uint64),
-                    [len(blob) // 8 for _, blob in rows])
+    rows = sorted(rows, key=lambda row: row[:2])
+    pairs = np.frombuffer(b"".join(blob for _, _, blob in rows), _U32).reshape(-1, 2)
+    ids = np.repeat(np.array([b for b, _, _ in rows], np.uint64),
+                    [len(blob) // 8 for _, _, blob in rows])
     return (ids << np.uint64(SUB_BITS)) | pairs[:, 0].astype(np.uint64), pairs[:, 1]
 
 
@@ -144,15 +152,16 @@ def merge_ranges(new_codes: np.ndarray, merged: int, purge: bool) -> list[tuple[
 
 
 def merge_chunk(
-    old_rows: Sequence[tuple[int, bytes]],
+    old_rows: Sequence[Row],
     new_codes: np.ndarray,
     new_refs: np.ndarray,
     removed: np.ndarray,
-) -> tuple[list[tuple[int, bytes]], list[int]]:
-    """Fold new postings into one chunk's bucket rows: ``(rows to write, buckets to delete)``.
+) -> tuple[list[Row], list[tuple[int, int]]]:
+    """Fold new postings into a range's bucket rows: ``(rows to write, rows to delete)``.
 
     Removed references are dropped, exact duplicates collapse, a key keeps its
-    :data:`HOT_LIMIT` + 1 lowest numbers; rows that come out unchanged are not rewritten.
+    :data:`HOT_LIMIT` + 1 lowest numbers; a bucket is cut into parts of
+    :data:`PART_POSTINGS`; rows that come out unchanged are not rewritten.
 
     >>> c = codes([7, 8])
     >>> rows, gone = merge_chunk([], c, np.array([3, 4], np.uint32), np.zeros(0, np.uint32))
@@ -160,7 +169,7 @@ def merge_chunk(
     >>> len(rows), again, gone
     (2, [], [])
     """
-    old_codes, old_refs = _decode_buckets(sorted(old_rows))
+    old_codes, old_refs = _decode_buckets(old_rows)
     code = np.concatenate([old_codes, new_codes.astype(np.uint64)])
     ref = np.concatenate([old_refs, new_refs.astype(np.uint32)])
     if len(removed):
@@ -189,15 +198,16 @@ def merge_chunk(
     cuts = (np.flatnonzero(np.diff(bucket)) + 1).tolist()
     packed = memoryview(np.stack([(code & _SUB_MASK).astype(_U32), ref.astype(_U32)], axis=1)
                         .tobytes())
-    old = dict(old_rows)
-    writes: list[tuple[int, bytes]] = []
+    old = {(b, part): blob for b, part, blob in old_rows}
+    writes: list[Row] = []
     for lo, hi in zip([0, *cuts], [*cuts, len(code)], strict=True):
         if hi <= lo:
             continue
         b = int(bucket[lo])
-        blob = bytes(packed[8 * lo:8 * hi])
-        if old.pop(b, None) != blob:
-            writes.append((b, blob))
+        for part, start in enumerate(range(lo, hi, PART_POSTINGS)):
+            blob = bytes(packed[8 * start:8 * min(hi, start + PART_POSTINGS)])
+            if old.pop((b, part), None) != blob:
+                writes.append((b, part, blob))
     return writes, sorted(old)
 
 
@@ -243,7 +253,7 @@ class PendingRuns:
 
 def lookup(
     query: np.ndarray,
-    buckets: dict[int, bytes],
+    buckets: Sequence[Row],
     pending: PendingRuns,
     removed: np.ndarray,
     cap: int,
@@ -253,7 +263,7 @@ def lookup(
     limit = cap + 1 + len(removed)  # each source is ascending: its first `limit` will do
     found = pending.find(query, limit)
     if buckets:
-        stored, refs = _decode_buckets(sorted(buckets.items()))
+        stored, refs = _decode_buckets(buckets)
         for i, lo, hi in _spans(stored, query, limit):
             found[i].append(refs[lo:hi])
     out: list[list[int]] = []
