@@ -140,8 +140,9 @@ class SqlStore(ReferenceStore):
         """Remove every text stored under ``ref_id`` (one transaction); how many."""
 
         def work(db: Db) -> tuple[int, int]:
-            numbers = self._column(db, "DELETE FROM unspin_refs WHERE ref_id = ? RETURNING n",
-                                   (ref_id,))
+            numbers = self._column(db, "SELECT n FROM unspin_refs WHERE ref_id = ?", (ref_id,))
+            numbers_in, param = self._in(numbers)
+            self._run(db, f"DELETE FROM unspin_refs WHERE n {numbers_in}", (param,))
             self._many(db, "INSERT INTO unspin_removed VALUES (?) ON CONFLICT DO NOTHING",
                        [(n,) for n in numbers])
             return len(numbers), int(self._one(db, "SELECT count(*) FROM unspin_removed"))

@@ -96,6 +96,9 @@ class SqliteStore(SqlStore):
 
     def __init__(self, path: str, *, create: bool = False, readonly: bool = False,
                  fingerprint: str | None = None) -> None:
+        if sqlite3.sqlite_version_info < (3, 24, 0):  # upserts
+            raise IndexFormatError(f"{path}: the index needs SQLite 3.24 or later; this Python "
+                                   f"has {sqlite3.sqlite_version}")
         self.location = path
         self.readonly = readonly
         self._wanted = fingerprint
@@ -242,13 +245,14 @@ class SqliteStore(SqlStore):
         # BEGIN IMMEDIATE made this the only writer: no other insert can race ours
         out: list[int | None] = []
         for item in items:
-            row = None
+            number = None
             if item.body:
-                row = db.execute(
+                cur = db.execute(
                     "INSERT INTO unspin_refs (digest, ref_id, size, body) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (digest) DO NOTHING RETURNING n",
-                    (item.digest, item.ref_id, item.size, item.body)).fetchone()
-            out.append(None if row is None else int(row[0]))
+                    "ON CONFLICT (digest) DO NOTHING",
+                    (item.digest, item.ref_id, item.size, item.body))
+                number = cur.lastrowid if cur.rowcount == 1 else None
+            out.append(number)
         return out
 
     @contextmanager
