@@ -76,8 +76,8 @@ class SqlStore(ReferenceStore):
 
     def _write_buckets(self, db: Db, rows: list[sp.Row]) -> None:
         """Insert or replace bucket rows (a merge's bulk of writing)."""
-        self._many(db, "INSERT INTO unspin_buckets VALUES (?, ?, ?) "
-                       "ON CONFLICT (bucket, part) DO UPDATE SET data = excluded.data", rows)
+        self._many(db, "INSERT INTO unspin_buckets VALUES (?, ?) "
+                       "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data", rows)
 
     def _sql(self, statement: str) -> str:
         return statement
@@ -211,12 +211,13 @@ class SqlStore(ReferenceStore):
             if not ours_still_pending(db):
                 return False  # another merge folded them in meanwhile
             gone = np.array(self._column(db, "SELECT n FROM unspin_removed"), np.uint32)
-            old = [(b, p, bytes(d)) for b, p, d in self._run(
-                db, "SELECT bucket, part, data FROM unspin_buckets WHERE bucket BETWEEN ? AND ?",
+            old = [(b, bytes(d)) for b, d in self._run(
+                db, "SELECT bucket, data FROM unspin_buckets WHERE bucket BETWEEN ? AND ?",
                 (first, last))]
             writes, deletes = sp.merge_chunk(old, new_codes[new], new_refs[new], gone)
             self._write_buckets(db, writes)
-            self._many(db, "DELETE FROM unspin_buckets WHERE bucket = ? AND part = ?", deletes)
+            self._many(db, "DELETE FROM unspin_buckets WHERE bucket = ?",
+                       [(b,) for b in deletes])
             return True
 
         merged = int(self._read(lambda db: self._one(
@@ -256,8 +257,8 @@ class SqlStore(ReferenceStore):
             ids = self._column(db, "SELECT run FROM unspin_pending")
             self._pending.sync(ids, lambda missing: self._fetch_runs(db, missing))
             gone = np.array(self._column(db, "SELECT n FROM unspin_removed"), np.uint32)
-            rows = self._run(db, "SELECT bucket, part, data FROM unspin_buckets WHERE bucket "
-                                 f"{buckets_in}", (buckets_param,)).fetchall()
+            rows = self._run(db, "SELECT bucket, data FROM unspin_buckets WHERE bucket "
+                                 f"{buckets_in} ORDER BY bucket", (buckets_param,)).fetchall()
             return rows, gone
 
         rows, gone = self._read(work)

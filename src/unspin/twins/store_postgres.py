@@ -8,7 +8,7 @@ file (:mod:`unspin.twins.store_sqlite`), as PostgreSQL types::
     unspin_refs    (n bigint IDENTITY PRIMARY KEY, digest bytea UNIQUE, ref_id text,
                     size integer, body bytea)             + INDEX (ref_id, size)
     unspin_pending (run bigint IDENTITY PRIMARY KEY, postings integer, data bytea)
-    unspin_buckets (bucket integer, part integer, data bytea, PRIMARY KEY (bucket, part))
+    unspin_buckets (bucket integer PRIMARY KEY, data bytea)
     unspin_removed (n bigint PRIMARY KEY)
 
 Concurrent writers: each batch inserts its texts in digest order with ``INSERT ... ON
@@ -68,9 +68,7 @@ CREATE TABLE IF NOT EXISTS unspin_pending (
     run bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, postings integer NOT NULL,
     data bytea NOT NULL);
 ALTER TABLE unspin_pending ALTER COLUMN data SET STORAGE EXTERNAL;
-CREATE TABLE IF NOT EXISTS unspin_buckets (
-    bucket integer NOT NULL, part integer NOT NULL, data bytea NOT NULL,
-    PRIMARY KEY (bucket, part));
+CREATE TABLE IF NOT EXISTS unspin_buckets (bucket integer PRIMARY KEY, data bytea NOT NULL);
 ALTER TABLE unspin_buckets ALTER COLUMN data SET STORAGE EXTERNAL;
 CREATE TABLE IF NOT EXISTS unspin_removed (n bigint PRIMARY KEY)
 """
@@ -239,12 +237,12 @@ class PostgresStore(SqlStore):
         if not rows:
             return
         db.execute("CREATE TEMP TABLE IF NOT EXISTS unspin_incoming "
-                   "(bucket integer, part integer, data bytea) ON COMMIT DELETE ROWS")
+                   "(bucket integer, data bytea) ON COMMIT DELETE ROWS")
         with db.cursor().copy("COPY unspin_incoming FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         db.execute("INSERT INTO unspin_buckets SELECT * FROM unspin_incoming "
-                   "ON CONFLICT (bucket, part) DO UPDATE SET data = excluded.data")
+                   "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data")
 
     def _merge_step(self, db: Any) -> None:
         # the session lock of _merge_lock is lost if the connection drops and is made again:

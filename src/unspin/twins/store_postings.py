@@ -7,10 +7,9 @@ however big the index grows and the disk holds about 8 bytes a posting:
   code (about 6 bytes a posting, deflated). Appending never touches the rest of the index (a random
   insert into a big B-tree rewrites a whole page for every posting: measured, the naive
   ``(key, ref)`` table fell from 3,000 to under 900 references/s by 200,000).
-* **buckets**: :func:`merge_chunk` folds the pending runs into buckets (the top
-  :data:`BUCKET_BITS` bits of a key's code), each its postings as sorted pairs of 32-bit
-  sub-code (the code's next bits) and 32-bit reference number, cut into rows of at most
-  :data:`PART_POSTINGS` pairs (~8 bytes a posting on disk). A merge rewrites the
+* **buckets**: :func:`merge_chunk` folds the pending runs into one row per bucket (the
+  top :data:`BUCKET_BITS` bits of a key's code), its postings as sorted pairs of 32-bit
+  sub-code (the code's other bits) and 32-bit reference number. A merge rewrites the
   buckets a range at a time, in short transactions; merging a run twice changes
   nothing (exact duplicates collapse), so a merge cut short is simply redone.
 
@@ -30,14 +29,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-#: Bits of a code that choose its bucket (65,536 buckets: ~550 postings each at a million
-#: references, ~30 at the first merge).
-BUCKET_BITS = 16
-#: Postings a bucket row (a part of a bucket) holds at most: rows of at most ~1 KB pack
-#: pages well (a bucket of ~4 KB in one row filled one 4 KB page each: 41% unused).
-PART_POSTINGS = 120
-#: Bits of a code kept below the bucket (a uint32).
-SUB_BITS = 32
+#: Bits of a stored code (the mixed key's top bits).
+CODE_BITS = 48
+#: Bits of a code that choose its bucket: 524,288 bucket rows, ~70 postings (~550 bytes)
+#: each at a million references. Rows that small pack 8 KB pages (9 B a posting on disk)
+#: and a lookup reads one row a key; 65,536 rows of ~4.4 KB at a million left 41% of
+#: their 4 KB pages unused, and cutting them into ~1 KB rows made lookups 2.5x slower.
+BUCKET_BITS = 19
+#: Bits of a code kept in the bucket row (a uint32).
+SUB_BITS = CODE_BITS - BUCKET_BITS
 #: Postings (merged and new) a merge rewrites per transaction, at most 64 transactions.
 CHUNK_POSTINGS = 1_000_000
 #: Postings a key keeps once merged, beyond which it is hot: HOT_LIMIT + 1 are kept.
@@ -47,7 +47,7 @@ MERGE_AT = 2_000_000
 #: Removed references whose postings make ``remove`` purge them.
 PURGE_AT = 20_000
 
-_CODE_SHIFT = 64 - BUCKET_BITS - SUB_BITS
+_CODE_SHIFT = 64 - CODE_BITS
 _SUB_MASK = np.uint64((1 << SUB_BITS) - 1)
 _U64 = np.dtype("<u8")
 _U32 = np.dtype("<u4")
@@ -56,7 +56,7 @@ _EMPTY_REFS = np.zeros(0, _U32)
 
 
 def codes(keys: Sequence[int] | np.ndarray) -> np.ndarray:
-    """The stored codes of fingerprint keys (mixed, top 48 bits), as uint64.
+    """The stored codes of fingerprint keys (mixed, top :data:`CODE_BITS`), as uint64.
 
     >>> c = codes([0, 1, 2**63 - 1])
     >>> c.dtype.name, bool(c.max() < 2**48), len(set(c.tolist()))
@@ -120,17 +120,16 @@ def decode_run(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return c, r
 
 
-Row = tuple[int, int, bytes]  # a bucket row: (bucket, part, pairs)
+Row = tuple[int, bytes]  # a bucket row: (bucket, its sorted (sub-code, number) pairs)
 
 
 def _decode_buckets(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and reference numbers of bucket rows (any order), as two sorted arrays."""
+    """Codes and reference numbers of bucket rows in bucket order, as two sorted arrays."""
     if not rows:
         return _EMPTY_CODES, _EMPTY_REFS
-    rows = sorted(rows, key=lambda row: row[:2])
-    pairs = np.frombuffer(b"".join(blob for _, _, blob in rows), _U32).reshape(-1, 2)
-    ids = np.repeat(np.array([b for b, _, _ in rows], np.uint64),
-                    [len(blob) // 8 for _, _, blob in rows])
+    pairs = np.frombuffer(b"".join(blob for _, blob in rows), _U32).reshape(-1, 2)
+    ids = np.repeat(np.array([b for b, _ in rows], np.uint64),
+                    [len(blob) // 8 for _, blob in rows])
     return (ids << np.uint64(SUB_BITS)) | pairs[:, 0].astype(np.uint64), pairs[:, 1]
 
 
@@ -140,7 +139,7 @@ def merge_ranges(new_codes: np.ndarray, merged: int, purge: bool) -> list[tuple[
     references are to be purged everywhere.
 
     >>> merge_ranges(codes([1, 2, 3]), merged=0, purge=False)
-    [(0, 65535)]
+    [(0, 524287)]
     >>> len(merge_ranges(np.zeros(0, np.uint64), merged=10**8, purge=True))
     64
     """
@@ -156,12 +155,11 @@ def merge_chunk(
     new_codes: np.ndarray,
     new_refs: np.ndarray,
     removed: np.ndarray,
-) -> tuple[list[Row], list[tuple[int, int]]]:
-    """Fold new postings into a range's bucket rows: ``(rows to write, rows to delete)``.
+) -> tuple[list[Row], list[int]]:
+    """Fold new postings into a range's bucket rows: ``(rows to write, buckets to delete)``.
 
     Removed references are dropped, exact duplicates collapse, a key keeps its
-    :data:`HOT_LIMIT` + 1 lowest numbers; a bucket is cut into parts of
-    :data:`PART_POSTINGS`; rows that come out unchanged are not rewritten.
+    :data:`HOT_LIMIT` + 1 lowest numbers; rows that come out unchanged are not rewritten.
 
     >>> c = codes([7, 8])
     >>> rows, gone = merge_chunk([], c, np.array([3, 4], np.uint32), np.zeros(0, np.uint32))
@@ -169,7 +167,7 @@ def merge_chunk(
     >>> len(rows), again, gone
     (2, [], [])
     """
-    old_codes, old_refs = _decode_buckets(old_rows)
+    old_codes, old_refs = _decode_buckets(sorted(old_rows))
     code = np.concatenate([old_codes, new_codes.astype(np.uint64)])
     ref = np.concatenate([old_refs, new_refs.astype(np.uint32)])
     if len(removed):
@@ -198,16 +196,15 @@ def merge_chunk(
     cuts = (np.flatnonzero(np.diff(bucket)) + 1).tolist()
     packed = memoryview(np.stack([(code & _SUB_MASK).astype(_U32), ref.astype(_U32)], axis=1)
                         .tobytes())
-    old = {(b, part): blob for b, part, blob in old_rows}
+    old = dict(old_rows)
     writes: list[Row] = []
     for lo, hi in zip([0, *cuts], [*cuts, len(code)], strict=True):
         if hi <= lo:
             continue
         b = int(bucket[lo])
-        for part, start in enumerate(range(lo, hi, PART_POSTINGS)):
-            blob = bytes(packed[8 * start:8 * min(hi, start + PART_POSTINGS)])
-            if old.pop((b, part), None) != blob:
-                writes.append((b, part, blob))
+        blob = bytes(packed[8 * lo:8 * hi])
+        if old.pop(b, None) != blob:
+            writes.append((b, blob))
     return writes, sorted(old)
 
 
@@ -259,7 +256,7 @@ def lookup(
     cap: int,
 ) -> list[list[int]]:
     """For each (sorted, distinct) query code, its first ``cap + 1`` live reference numbers
-    (ascending; empty when the code has none)."""
+    (ascending; empty when the code has none). ``buckets``: rows in bucket order."""
     limit = cap + 1 + len(removed)  # each source is ascending: its first `limit` will do
     found = pending.find(query, limit)
     if buckets:

@@ -13,8 +13,7 @@ Schema (format 1)::
                     ref_id TEXT, size INTEGER, body BLOB)   -- body: zlib of the UTF-8 text
                    + INDEX (ref_id, size)
     unspin_pending (run INTEGER PRIMARY KEY AUTOINCREMENT, postings INTEGER, data BLOB)
-    unspin_buckets (bucket INTEGER, part INTEGER, data BLOB,
-                    PRIMARY KEY (bucket, part)) WITHOUT ROWID
+    unspin_buckets (bucket INTEGER PRIMARY KEY, data BLOB)
     unspin_removed (n INTEGER PRIMARY KEY)                  -- removed, postings not yet purged
 
 (see :mod:`unspin.twins.store_postings` for the two posting tiers).
@@ -66,9 +65,7 @@ CREATE TABLE unspin_refs (
 CREATE INDEX unspin_refs_by_id ON unspin_refs (ref_id, size);
 CREATE TABLE unspin_pending (
     run INTEGER PRIMARY KEY AUTOINCREMENT, postings INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE unspin_buckets (
-    bucket INTEGER NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL,
-    PRIMARY KEY (bucket, part)) WITHOUT ROWID;
+CREATE TABLE unspin_buckets (bucket INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE unspin_removed (n INTEGER PRIMARY KEY);
 """
 
