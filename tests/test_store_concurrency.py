@@ -73,14 +73,17 @@ def writer(tmp_path: Path, location: str, items: list[tuple[str, str]], *, batch
 def check_consistent(location: str, all_texts: list[str]) -> dict[str, int]:
     """Every stored text whole and with all its postings; each text at most once."""
     with open_store(location) as store:
-        stored = {t: store.find_text(t) for t in all_texts}
-        numbers = {t: n for t, n in stored.items() if n is not None}
-        assert len(set(numbers.values())) == len(numbers)
+        own = {k: t for t in all_texts for k in keys_of(t)[:-1]}
+        found = store.postings(own, cap=5)
+        assert all(len(numbers) == 1 for numbers in found.values())
+        numbers = {own[k]: numbers[0] for k, numbers in found.items()}
+        assert len(found) == 8 * len(numbers)  # a stored text has all its keys...
+        assert len(set(numbers.values())) == len(numbers)  # ...and is stored once
         assert store.stats()["documents"] == len(numbers)
         got = store.texts(numbers.values())
-        assert {got[n][1] for n in numbers.values()} == set(numbers)
-        own = {k: n for t, n in numbers.items() for k in keys_of(t)[:-1]}
-        assert store.postings(own, cap=5) == {k: [n] for k, n in own.items()}
+        assert {n: text for n, (_, text) in got.items()} == {n: t for t, n in numbers.items()}
+        for t in all_texts[::40]:
+            assert store.find_text(t) == numbers.get(t)
         hot = store.postings([42], cap=sp.HOT_LIMIT - 1).get(42, [])
         assert hot == sorted(numbers.values())[:sp.HOT_LIMIT]
     return numbers
