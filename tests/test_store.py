@@ -217,8 +217,10 @@ def test_not_an_index_sqlite(tmp_path: Path) -> None:
     for create in (False, True):
         with pytest.raises(IndexFormatError, match="app.db: not an unspin index"):
             open_store(foreign, create=create)
-    assert [r[0] for r in sqlite3.connect(foreign).execute(
-        "SELECT name FROM sqlite_master")] == ["users"]
+    with sqlite3.connect(foreign) as conn:  # untouched, down to its journal mode
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["users"]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
 
 
 def test_server_errors_name_the_url_without_its_password(tmp_path: Path) -> None:

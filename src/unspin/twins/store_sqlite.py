@@ -158,6 +158,9 @@ class SqliteStore(SqlStore):
 
     def _create(self) -> None:
         db = self._db
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master")]
+        if tables and "unspin_meta" not in tables:  # someone else's database: leave it be
+            raise not_an_index(self.location, "an SQLite file with other tables")
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         if db.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
             raise IndexFormatError(f"{self.location}: cannot switch the file to WAL mode")
