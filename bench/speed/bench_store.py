@@ -170,14 +170,15 @@ def measure_lookups(location: str, queries: list, workdir: Path) -> dict:
     return out
 
 
-def pg_location(workdir: Path, name: str) -> str:
+def pg_location(workdir: Path, name: str, fresh: bool = True) -> str:
     import pgserver
     import psycopg
 
     server = pgserver.get_server(workdir / "pgdata", cleanup_mode="stop")
-    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+    if fresh:
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
     return server.get_uri(name)
 
 
@@ -190,6 +191,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_store"))
     parser.add_argument("--seed", type=int, default=20261207)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--lookup-only", action="store_true",
+                        help="measure lookups again on the index the last run left in --workdir")
     parser.add_argument("--page-size", type=int, help="SQLite page size of a new index "
                         "(default: the store's own)")
     args = parser.parse_args()
@@ -198,6 +201,16 @@ def main() -> None:
 
         unspin.twins.store_sqlite.PAGE_SIZE = args.page_size
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.lookup_only:
+        location = (str(args.workdir / "bench.unspin") if args.backend == "sqlite"
+                    else pg_location(args.workdir, "bench_store", fresh=False))
+        with open_store(location, readonly=True) as store:
+            added = int(store.stats()["documents"])
+        queries = make_queries(args.seed, args.batch, added, min(args.queries, added))
+        row = {"backend": args.backend, "references": added, "lookup_only": True}
+        row.update(measure_lookups(location, queries, args.workdir))
+        print(json.dumps(row), flush=True)
+        return
     pool = load_pool()
     if args.backend == "sqlite":
         location = str(args.workdir / "bench.unspin")
