@@ -17,9 +17,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import unspin
 from unspin.twins import store_postings as sp
 from unspin.twins.store import open_store
+
+pytestmark = pytest.mark.slow  # real processes: seconds each
 
 FP = "test-fingerprint:1"
 SRC = str(Path(unspin.__file__).resolve().parents[1])
