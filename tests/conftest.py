@@ -32,8 +32,9 @@ def small_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real PostgreSQL for the session (``pgserver``), or a skip saying why not."""
-    pgserver = pytest.importorskip("pgserver", reason="pgserver is not installed: "
-                                   "pip install -e '.[test]'")
+    pgserver = pytest.importorskip(
+        "pgserver", reason="pgserver is not installed: pip install -e '.[test]'"
+    )
     pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[test]'")
     data = tmp_path_factory.mktemp("pg") / "data"
     for attempt in range(2):  # a loaded machine can outlast pg_ctl's 10 s: look again once

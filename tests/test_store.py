@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from unspin.twins import store_postings as sp
+from unspin.twins.backends import open_store
 from unspin.twins.store import (
     IndexConnectionError,
     IndexDriverError,
@@ -27,7 +28,6 @@ from unspin.twins.store import (
     IndexPermissionError,
     ReferenceStore,
     is_server_url,
-    open_store,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,8 +37,11 @@ FP = "test-fingerprint:1"
 
 def keys_of(text: str, n: int = 8) -> list[int]:
     """Deterministic 63-bit keys of a text (stand-ins for the real fingerprint)."""
-    return [int.from_bytes(hashlib.blake2b(f"{j}:{text}".encode(), digest_size=8).digest(),
-                           "little") >> 1 for j in range(n)]
+    return [
+        int.from_bytes(hashlib.blake2b(f"{j}:{text}".encode(), digest_size=8).digest(), "little")
+        >> 1
+        for j in range(n)
+    ]
 
 
 def expected_postings(refs: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -53,16 +56,21 @@ def expected_postings(refs: dict[int, list[int]]) -> dict[int, list[int]]:
 def test_opens_the_backend_its_location_names(index_location: str) -> None:
     with open_store(index_location, create=True, fingerprint=FP) as store:
         assert isinstance(store, ReferenceStore)
-        assert store.stats()["backend"] == ("postgresql" if is_server_url(index_location)
-                                            else "sqlite")
+        assert store.stats()["backend"] == (
+            "postgresql" if is_server_url(index_location) else "sqlite"
+        )
         assert store.stats()["documents"] == 0
 
 
 def test_a_text_is_stored_once_under_whatever_id(index_location: str) -> None:
     with open_store(index_location, create=True, fingerprint=FP) as store:
-        first = store.add([("a.txt", "Same words.", keys_of("x")),
-                           ("b.txt", "Other words.", keys_of("y")),
-                           ("c.txt", "Same words.", keys_of("z"))])
+        first = store.add(
+            [
+                ("a.txt", "Same words.", keys_of("x")),
+                ("b.txt", "Other words.", keys_of("y")),
+                ("c.txt", "Same words.", keys_of("z")),
+            ]
+        )
         assert first[0] is not None and first[1] is not None and first[2] is None
         again = store.add([("d.txt", "Other words.", [1]), ("e.txt", "New words.", [2])])
         assert again[0] is None and again[1] is not None
@@ -73,8 +81,12 @@ def test_a_text_is_stored_once_under_whatever_id(index_location: str) -> None:
 
 
 def test_texts_come_back_exactly(index_location: str) -> None:
-    odd = ["Crème brûlée — “quoted” ½\u00a0µ\t\r\n end ", "emoji 👍🏽 and CJK 漢字", " ",
-           "x" * 70_000]
+    odd = [
+        "Crème brûlée — “quoted” ½\u00a0µ\t\r\n end ",
+        "emoji 👍🏽 and CJK 漢字",
+        " ",
+        "x" * 70_000,
+    ]
     with open_store(index_location, create=True, fingerprint=FP) as store:
         numbers = store.add([(f"id{i}", t, keys_of(t)) for i, t in enumerate(odd)])
         assert None not in numbers
@@ -124,14 +136,15 @@ def test_a_merged_key_keeps_its_lowest_numbers_up_to_the_hot_limit(index_locatio
     with open_store(index_location, create=True, fingerprint=FP) as store:
         numbers = store.add([(f"r{i}", f"t{i}", [99, i + 10**6]) for i in range(count)])
         store.merge()
-        assert store.postings([99], cap=sp.HOT_LIMIT - 1) == {99: sorted(numbers)[:sp.HOT_LIMIT]}
+        assert store.postings([99], cap=sp.HOT_LIMIT - 1) == {99: sorted(numbers)[: sp.HOT_LIMIT]}
         assert store.stats()["postings_merged"] == count + sp.HOT_LIMIT + 1
 
 
 def test_remove_by_id(index_location: str) -> None:
     with open_store(index_location, create=True, fingerprint=FP) as store:
-        a, b, c = store.add([("same-id", "first", [1, 5]), ("same-id", "second", [2, 5]),
-                             ("kept", "third", [3, 5])])
+        a, b, c = store.add(
+            [("same-id", "first", [1, 5]), ("same-id", "second", [2, 5]), ("kept", "third", [3, 5])]
+        )
         assert store.remove("same-id") == 2
         assert store.remove("same-id") == 0 and store.remove("never") == 0
         assert store.stats()["documents"] == 1
@@ -151,8 +164,9 @@ def test_fingerprint_is_recorded_by_the_first_add_and_checked(index_location: st
         assert store.get_meta("fingerprint") is None
         store.add([("a", "text", [1])])
         assert store.get_meta("fingerprint") == FP
-    with pytest.raises(IndexFingerprintError, match="built with fingerprint test-fingerprint:1"
-                       ".*rebuild it"):
+    with pytest.raises(
+        IndexFingerprintError, match="built with fingerprint test-fingerprint:1.*rebuild it"
+    ):
         open_store(index_location, fingerprint="other:2")
     with open_store(index_location) as store:  # reading needs no fingerprint...
         assert store.fingerprint == FP and store.postings([1], cap=1) == {1: [1]}
@@ -175,8 +189,11 @@ def test_readonly_refuses_writes(index_location: str) -> None:
         store.add([("a", "text", [1])])
     with open_store(index_location, readonly=True, fingerprint=FP) as store:
         assert store.stats()["documents"] == 1
-        for write in (lambda: store.add([("b", "x", [2])]), lambda: store.remove("a"),
-                      lambda: store.set_meta("x", "y")):
+        for write in (
+            lambda: store.add([("b", "x", [2])]),
+            lambda: store.remove("a"),
+            lambda: store.set_meta("x", "y"),
+        ):
             with pytest.raises(ValueError, match="read-only"):
                 write()
 
@@ -197,8 +214,10 @@ def test_another_format_version_is_refused(index_location: str) -> None:
     else:
         with sqlite3.connect(index_location) as conn:
             conn.execute("UPDATE unspin_meta SET value = '2' WHERE name = 'format_version'")
-    with pytest.raises(IndexFormatError, match="index format 2, this unspin reads format 1: "
-                       "rebuild it with `unspin index add`"):
+    with pytest.raises(
+        IndexFormatError,
+        match="index format 2, this unspin reads format 1: rebuild it with `unspin index add`",
+    ):
         open_store(index_location)
 
 
@@ -246,15 +265,19 @@ def test_sqlite_file_is_smaller_than_the_raw_text(tmp_path: Path) -> None:
     with gzip.open(corpus, "rt", encoding="utf-8") as f:
         for line in f:
             words = json.loads(line)["text"].split(" ")
-            texts += [" ".join(words[i:i + 300]) for i in range(0, len(words) - 299, 300)]
+            texts += [" ".join(words[i : i + 300]) for i in range(0, len(words) - 299, 300)]
             if len(texts) >= 6000:
                 break
     rng = random.Random(1)
     path = tmp_path / "refs.unspin"
     with open_store(path, create=True, fingerprint=FP) as store:
         for i in range(0, len(texts), 1000):
-            store.add([(f"w{j}", t, [rng.getrandbits(63) for _ in range(48)])
-                       for j, t in enumerate(texts[i:i + 1000], start=i)])
+            store.add(
+                [
+                    (f"w{j}", t, [rng.getrandbits(63) for _ in range(48)])
+                    for j, t in enumerate(texts[i : i + 1000], start=i)
+                ]
+            )
         raw = store.stats()["text_bytes"]
     assert os.path.getsize(path) <= raw  # measured: 0.76 of it
 
@@ -273,10 +296,14 @@ def test_postgres_roles_as_documented(pg_server) -> None:  # type: ignore[no-unt
             conn.execute(f"CREATE ROLE {role} LOGIN")
         conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}")
         conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {writer}, {reader}")
-        conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
-                     f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {writer}")
-        conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
-                     f"GRANT SELECT ON TABLES TO {reader}")
+        conn.execute(
+            f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {writer}"
+        )
+        conn.execute(
+            f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
+            f"GRANT SELECT ON TABLES TO {reader}"
+        )
 
     def url(role: str) -> str:
         base = pg_server.get_uri().replace("postgres:@", f"{role}:@", 1)

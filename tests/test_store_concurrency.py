@@ -21,7 +21,7 @@ import pytest
 
 import unspin
 from unspin.twins import store_postings as sp
-from unspin.twins.store import open_store
+from unspin.twins.backends import open_store
 
 pytestmark = pytest.mark.slow  # real processes: seconds each
 
@@ -37,10 +37,12 @@ def keys_of(text):
     return own + [42]
 '''
 
-WRITER = KEYS + '''
+WRITER = (
+    KEYS
+    + """
 import json, os, sys, time
 from unspin.twins import store_postings
-from unspin.twins.store import open_store
+from unspin.twins.backends import open_store
 location, items_path, batch, merge_at, start_at = sys.argv[1:6]
 store_postings.MERGE_AT = int(merge_at)
 items = json.load(open(items_path))
@@ -51,7 +53,8 @@ with open_store(location, create=True, fingerprint="test-fingerprint:1") as stor
         part = items[i:i + int(batch)]
         store.add([(ref_id, text, keys_of(text)) for ref_id, text in part])
         print("committed", i + len(part), flush=True)
-'''
+"""
+)
 
 namespace: dict[str, object] = {}
 exec(KEYS, namespace)  # the same keys the writers compute
@@ -59,19 +62,40 @@ keys_of = namespace["keys_of"]
 
 
 def texts(count: int, tag: str = "") -> list[str]:
-    return [f"Reference text {tag}{i}: " + hashlib.sha256(str(i).encode()).hexdigest() * 3
-            for i in range(count)]
+    return [
+        f"Reference text {tag}{i}: " + hashlib.sha256(str(i).encode()).hexdigest() * 3
+        for i in range(count)
+    ]
 
 
-def writer(tmp_path: Path, location: str, items: list[tuple[str, str]], *, batch: int,
-           merge_at: int, start_at: float = 0.0, name: str = "w") -> subprocess.Popen:
+def writer(
+    tmp_path: Path,
+    location: str,
+    items: list[tuple[str, str]],
+    *,
+    batch: int,
+    merge_at: int,
+    start_at: float = 0.0,
+    name: str = "w",
+) -> subprocess.Popen:
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(items))
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, location, str(path), str(batch), str(merge_at),
-         str(start_at)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": SRC})
+        [
+            sys.executable,
+            "-c",
+            WRITER,
+            location,
+            str(path),
+            str(batch),
+            str(merge_at),
+            str(start_at),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+    )
 
 
 def check_consistent(location: str, all_texts: list[str]) -> dict[str, int]:
@@ -89,12 +113,13 @@ def check_consistent(location: str, all_texts: list[str]) -> dict[str, int]:
         for t in all_texts[::40]:
             assert store.find_text(t) == numbers.get(t)
         hot = store.postings([42], cap=sp.HOT_LIMIT - 1).get(42, [])
-        assert hot == sorted(numbers.values())[:sp.HOT_LIMIT]
+        assert hot == sorted(numbers.values())[: sp.HOT_LIMIT]
     return numbers
 
 
 def test_an_interrupted_or_killed_add_keeps_what_it_committed(
-        index_location: str, tmp_path: Path) -> None:
+    index_location: str, tmp_path: Path
+) -> None:
     all_texts = texts(1500)
     items = [(f"doc{i}", t) for i, t in enumerate(all_texts)]
     for stop, after in ((signal.SIGINT, 300), (signal.SIGKILL, 800)):  # Ctrl-C, then kill -9
@@ -119,8 +144,13 @@ def test_a_reader_sees_only_whole_batches(index_location: str, tmp_path: Path) -
     all_texts = texts(1200)
     with open_store(index_location, create=True, fingerprint=FP):
         pass
-    proc = writer(tmp_path, index_location, [(f"d{i}", t) for i, t in enumerate(all_texts)],
-                  batch=40, merge_at=2000)
+    proc = writer(
+        tmp_path,
+        index_location,
+        [(f"d{i}", t) for i, t in enumerate(all_texts)],
+        batch=40,
+        merge_at=2000,
+    )
     seen = set()
     with open_store(index_location, readonly=True) as reader:
         while proc.poll() is None or len(seen) < 2:
@@ -137,15 +167,26 @@ def test_a_reader_sees_only_whole_batches(index_location: str, tmp_path: Path) -
 
 
 def test_four_writers_on_overlapping_halves_store_each_text_once(
-        index_location: str, tmp_path: Path) -> None:
+    index_location: str, tmp_path: Path
+) -> None:
     all_texts = texts(2000)
     start_at = time.time() + 1.5
     procs = []
     for p in range(4):  # writer p adds half of the texts, from its own starting point
-        half = [(f"w{p}/{(p * 500 + j) % 2000}", all_texts[(p * 500 + j) % 2000])
-                for j in range(1000)]
-        procs.append(writer(tmp_path, index_location, half[::-1] if p % 2 else half,
-                            batch=100, merge_at=3000, start_at=start_at, name=f"w{p}"))
+        half = [
+            (f"w{p}/{(p * 500 + j) % 2000}", all_texts[(p * 500 + j) % 2000]) for j in range(1000)
+        ]
+        procs.append(
+            writer(
+                tmp_path,
+                index_location,
+                half[::-1] if p % 2 else half,
+                batch=100,
+                merge_at=3000,
+                start_at=start_at,
+                name=f"w{p}",
+            )
+        )
     for proc in procs:
         assert proc.wait(timeout=180) == 0, proc.stderr.read() if proc.stderr else ""
     numbers = check_consistent(index_location, all_texts)

@@ -46,7 +46,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspin.twins.store import open_store  # noqa: E402
+from unspin.twins.backends import open_store  # noqa: E402
 
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
 FINGERPRINT = "bench:synthetic-keys"
@@ -63,8 +63,11 @@ def load_pool() -> list[str]:
     with gzip.open(corpus / "wikipedia_en.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
             words = json.loads(line)["text"].split(" ")
-            chunks += [" ".join(words[i:i + 300]) for i in range(0, len(words), 300)
-                       if len(words) - i >= 100]
+            chunks += [
+                " ".join(words[i : i + 300])
+                for i in range(0, len(words), 300)
+                if len(words) - i >= 100
+            ]
     pool = chunks[:]
     step = max(1, len(chunks) // max(1, len(reuters)))
     for j, story in enumerate(reuters):
@@ -94,7 +97,7 @@ def batch_keys(seed: int, batch: int, size: int) -> list[np.ndarray]:
     zipf = np.minimum(rng.zipf(1.1, (size, 56)), HOT_VOCAB) - 1
     use_hot = rng.random((size, 56)) < 0.15
     keys = np.where(use_hot, hot[zipf], keys)
-    return [keys[j, :counts[j]] for j in range(size)]
+    return [keys[j, : counts[j]] for j in range(size)]
 
 
 def make_queries(seed: int, batch: int, added: int, n: int) -> list[tuple[int, list[int]]]:
@@ -147,15 +150,17 @@ def lookup_worker(location: str, queries_path: str, result: multiprocessing.Queu
             hits += best is not None and texts.get(best, ("",))[0] == f"r{i}"
     times.sort()
     cpu_times.sort()
-    result.put({
-        "lookup_ms_median": round(1000 * statistics.median(times), 3),
-        "lookup_ms_p99": round(1000 * times[int(0.99 * (len(times) - 1))], 3),
-        "lookup_cpu_ms_median": round(1000 * statistics.median(cpu_times), 3),
-        "lookup_cpu_ms_p99": round(1000 * cpu_times[int(0.99 * (len(cpu_times) - 1))], 3),
-        "texts_ms_median": round(1000 * statistics.median(fetch_times), 3),
-        "hit_rate": round(hits / len(queries), 4),
-        "reader_peak_rss_mb": peak_rss_mb(),
-    })
+    result.put(
+        {
+            "lookup_ms_median": round(1000 * statistics.median(times), 3),
+            "lookup_ms_p99": round(1000 * times[int(0.99 * (len(times) - 1))], 3),
+            "lookup_cpu_ms_median": round(1000 * statistics.median(cpu_times), 3),
+            "lookup_cpu_ms_p99": round(1000 * cpu_times[int(0.99 * (len(cpu_times) - 1))], 3),
+            "texts_ms_median": round(1000 * statistics.median(fetch_times), 3),
+            "hit_rate": round(hits / len(queries), 4),
+            "reader_peak_rss_mb": peak_rss_mb(),
+        }
+    )
 
 
 def measure_lookups(location: str, queries: list, workdir: Path) -> dict:
@@ -191,10 +196,14 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_store"))
     parser.add_argument("--seed", type=int, default=20261207)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--lookup-only", action="store_true",
-                        help="measure lookups again on the index the last run left in --workdir")
-    parser.add_argument("--page-size", type=int, help="SQLite page size of a new index "
-                        "(default: the store's own)")
+    parser.add_argument(
+        "--lookup-only",
+        action="store_true",
+        help="measure lookups again on the index the last run left in --workdir",
+    )
+    parser.add_argument(
+        "--page-size", type=int, help="SQLite page size of a new index (default: the store's own)"
+    )
     args = parser.parse_args()
     if args.page_size:
         import unspin.twins.store_sqlite
@@ -202,8 +211,11 @@ def main() -> None:
         unspin.twins.store_sqlite.PAGE_SIZE = args.page_size
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.lookup_only:
-        location = (str(args.workdir / "bench.unspin") if args.backend == "sqlite"
-                    else pg_location(args.workdir, "bench_store", fresh=False))
+        location = (
+            str(args.workdir / "bench.unspin")
+            if args.backend == "sqlite"
+            else pg_location(args.workdir, "bench_store", fresh=False)
+        )
         with open_store(location, readonly=True) as store:
             added = int(store.stats()["documents"])
         queries = make_queries(args.seed, args.batch, added, min(args.queries, added))
@@ -228,8 +240,10 @@ def main() -> None:
                 b = added // args.batch
                 count = min(args.batch, size - added)
                 keys = batch_keys(args.seed, b, args.batch)
-                batch = [(f"r{i}", text_of(pool, i), keys[i % args.batch])
-                         for i in range(added, added + count)]
+                batch = [
+                    (f"r{i}", text_of(pool, i), keys[i % args.batch])
+                    for i in range(added, added + count)
+                ]
                 raw += sum(len(t.encode("utf-8")) for _, t, _ in batch)
                 c0, t0 = time.process_time(), time.perf_counter()
                 store.add(batch)
@@ -243,14 +257,17 @@ def main() -> None:
             stats = store.stats()
         disk = stats["disk_bytes"] if args.backend == "postgresql" else os.path.getsize(location)
         row = {
-            "backend": args.backend, "references": added,
+            "backend": args.backend,
+            "references": added,
             "add_per_s": round(added / add_seconds),
             "add_per_cpu_s": round(added / add_cpu),
             "add_per_s_last_10pct": round(stretch_refs / max(stretch_seconds, 1e-9)),
             "build_wall_s": round(time.perf_counter() - started, 1),
-            "raw_text_mb": round(raw / 2**20, 1), "disk_mb": round(disk / 2**20, 1),
+            "raw_text_mb": round(raw / 2**20, 1),
+            "disk_mb": round(disk / 2**20, 1),
             "disk_per_raw": round(disk / raw, 3),
-            "disk_bytes_per_ref": round(disk / added), "raw_bytes_per_ref": round(raw / added),
+            "disk_bytes_per_ref": round(disk / added),
+            "raw_bytes_per_ref": round(raw / added),
             "postings": stats["postings_merged"] + stats["postings_pending"],
             "pending_runs": stats["pending_runs"],
             "writer_peak_rss_mb": peak_rss_mb(),

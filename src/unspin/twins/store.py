@@ -12,6 +12,7 @@ nothing of the batch it was in.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "refs.unspin")
+>>> from unspin.twins.backends import open_store
 >>> with open_store(path, create=True, fingerprint="demo:1") as store:
 ...     store.add([("a.txt", "The court ruled.", [11, 12]), ("b.txt", "The court ruled.", [11])])
 ...     store.postings([11, 99], cap=10), store.stats()["documents"]
@@ -43,7 +44,6 @@ __all__ = [
     "IndexPermissionError",
     "ReferenceStore",
     "Reference",
-    "open_store",
     "is_server_url",
     "redact",
 ]
@@ -176,40 +176,6 @@ def redact(url: str) -> str:
     return re.sub(r"(password=)[^&\s]*", r"\1***", url)
 
 
-def open_store(
-    location: str | os.PathLike[str],
-    *,
-    create: bool = False,
-    readonly: bool = False,
-    fingerprint: str | None = None,
-) -> ReferenceStore:
-    """Open the reference index at ``location`` (a path, or a ``postgresql://`` URL).
-
-    ``create`` makes a new empty index where there is none (never over another file);
-    ``readonly`` refuses writes. ``fingerprint`` is the signature of the keys the caller
-    computes: the first ``add`` records it and every later open with another one raises
-    :class:`IndexFingerprintError`; ``add`` needs it, reading does not.
-
-    >>> import tempfile, os
-    >>> open_store(os.path.join(tempfile.mkdtemp(), "none.unspin"))
-    Traceback (most recent call last):
-    ...
-    unspin.twins.store.IndexNotFoundError: ...none.unspin: no index there; \
-`unspin index add SOURCE --index ...none.unspin` creates one
-    """
-    if create and readonly:
-        raise ValueError("open_store: create and readonly exclude each other")
-    if is_server_url(location):
-        from .store_postgres import PostgresStore
-
-        return PostgresStore(str(location), create=create, readonly=readonly,
-                             fingerprint=fingerprint)
-    from .store_sqlite import SqliteStore
-
-    return SqliteStore(os.fspath(location), create=create, readonly=readonly,
-                       fingerprint=fingerprint)
-
-
 def check_meta(location: str, meta: Mapping[str, str], fingerprint: str | None) -> str | None:
     """Check an index's meta table against this unspin; the index's fingerprint.
 
@@ -287,8 +253,10 @@ def prepare(batch: Iterable[Reference]) -> list[Prepared]:
         except (TypeError, ValueError):
             raise ValueError(f"a batch item is (ref_id, text, keys), not {item!r:.80}") from None
         if not isinstance(ref_id, str) or not isinstance(text, str):
-            raise TypeError(f"ref_id and text must be str, not {type(ref_id).__name__} and "
-                            f"{type(text).__name__} (decode bytes first)")
+            raise TypeError(
+                f"ref_id and text must be str, not {type(ref_id).__name__} and "
+                f"{type(text).__name__} (decode bytes first)"
+            )
         data = text.encode("utf-8", "surrogatepass")
         digest = hashlib.blake2b(data, digest_size=16).digest()
         body = b"" if digest in seen else zlib.compress(data, 6)

@@ -76,8 +76,12 @@ class SqlStore(ReferenceStore):
 
     def _write_buckets(self, db: Db, rows: list[sp.Row]) -> None:
         """Insert or replace bucket rows (a merge's bulk of writing)."""
-        self._many(db, "INSERT INTO unspin_buckets VALUES (?, ?) "
-                       "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data", rows)
+        self._many(
+            db,
+            "INSERT INTO unspin_buckets VALUES (?, ?) "
+            "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data",
+            rows,
+        )
 
     def _sql(self, statement: str) -> str:
         return statement
@@ -102,8 +106,7 @@ class SqlStore(ReferenceStore):
         """Add a batch in one transaction; per item its new number, None if its text was
         already stored (under any id, or earlier in this batch)."""
         if self.readonly:
-            raise ValueError(f"{self.location}: opened read-only; open it without readonly "
-                             f"to add")
+            raise ValueError(f"{self.location}: opened read-only; open it without readonly to add")
         if self._wanted is None:
             raise ValueError(f"{self.location}: open the index with fingerprint=... to add")
         items = prepare(batch)
@@ -113,12 +116,15 @@ class SqlStore(ReferenceStore):
             self._claim_fingerprint(db)
             numbers = self._insert_refs(db, items)
             count, blob = sp.encode_run(
-                (n, c) for n, c in zip(numbers, per_ref, strict=True) if n is not None)
+                (n, c) for n, c in zip(numbers, per_ref, strict=True) if n is not None
+            )
             if count:
-                self._run(db, "INSERT INTO unspin_pending (postings, data) VALUES (?, ?)",
-                          (count, blob))
-            return numbers, int(self._one(
-                db, "SELECT coalesce(sum(postings), 0) FROM unspin_pending"))
+                self._run(
+                    db, "INSERT INTO unspin_pending (postings, data) VALUES (?, ?)", (count, blob)
+                )
+            return numbers, int(
+                self._one(db, "SELECT coalesce(sum(postings), 0) FROM unspin_pending")
+            )
 
         numbers, waiting = self._write(work)
         if waiting >= sp.MERGE_AT:
@@ -129,8 +135,11 @@ class SqlStore(ReferenceStore):
         query = "SELECT value FROM unspin_meta WHERE name = 'fingerprint'"
         stored = self._one(db, query)
         if stored is None:
-            self._run(db, "INSERT INTO unspin_meta VALUES ('fingerprint', ?) "
-                          "ON CONFLICT DO NOTHING", (self._wanted,))
+            self._run(
+                db,
+                "INSERT INTO unspin_meta VALUES ('fingerprint', ?) ON CONFLICT DO NOTHING",
+                (self._wanted,),
+            )
             stored = self._one(db, query)
         if stored != self._wanted:
             raise fingerprint_mismatch(self.location, stored, str(self._wanted))
@@ -143,8 +152,11 @@ class SqlStore(ReferenceStore):
             numbers = self._column(db, "SELECT n FROM unspin_refs WHERE ref_id = ?", (ref_id,))
             numbers_in, param = self._in(numbers)
             self._run(db, f"DELETE FROM unspin_refs WHERE n {numbers_in}", (param,))
-            self._many(db, "INSERT INTO unspin_removed VALUES (?) ON CONFLICT DO NOTHING",
-                       [(n,) for n in numbers])
+            self._many(
+                db,
+                "INSERT INTO unspin_removed VALUES (?) ON CONFLICT DO NOTHING",
+                [(n,) for n in numbers],
+            )
             return len(numbers), int(self._one(db, "SELECT count(*) FROM unspin_removed"))
 
         count, tombstones = self._write(work)
@@ -156,9 +168,14 @@ class SqlStore(ReferenceStore):
         """Store a string with the index (one transaction); the index's own names refused."""
         if name in RESERVED_META:
             raise ValueError(f"meta name {name!r} is the index's own; pick another")
-        self._write(lambda db: self._run(
-            db, "INSERT INTO unspin_meta VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, str(value))))
+        self._write(
+            lambda db: self._run(
+                db,
+                "INSERT INTO unspin_meta VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, str(value)),
+            )
+        )
 
     def merge(self) -> bool:
         """Fold the pending runs into the buckets and purge removed references' postings
@@ -180,9 +197,14 @@ class SqlStore(ReferenceStore):
                 total += postings
             every = len(take) == int(self._one(db, "SELECT count(*) FROM unspin_pending"))
             take_in, param = self._in(take)
-            runs = [(r, bytes(b)) for r, b in self._run(
-                db, f"SELECT run, data FROM unspin_pending WHERE run {take_in} ORDER BY run",
-                (param,))]
+            runs = [
+                (r, bytes(b))
+                for r, b in self._run(
+                    db,
+                    f"SELECT run, data FROM unspin_pending WHERE run {take_in} ORDER BY run",
+                    (param,),
+                )
+            ]
             # removed references are purged for good only by a merge that takes every run
             # (another run could still hold their postings)
             removed = self._column(db, "SELECT n FROM unspin_removed") if every else []
@@ -203,25 +225,38 @@ class SqlStore(ReferenceStore):
 
         def ours_still_pending(db: Db) -> bool:
             self._merge_step(db)
-            found = self._one(db, f"SELECT count(*) FROM unspin_pending WHERE run {runs_in}",
-                              (runs_param,))
+            found = self._one(
+                db, f"SELECT count(*) FROM unspin_pending WHERE run {runs_in}", (runs_param,)
+            )
             return bool(found == len(run_ids))
 
         def fold(db: Db, first: int, last: int, new: slice) -> bool:
             if not ours_still_pending(db):
                 return False  # another merge folded them in meanwhile
             gone = np.array(self._column(db, "SELECT n FROM unspin_removed"), np.uint32)
-            old = [(b, bytes(d)) for b, d in self._run(
-                db, "SELECT bucket, data FROM unspin_buckets WHERE bucket BETWEEN ? AND ?",
-                (first, last))]
+            old = [
+                (b, bytes(d))
+                for b, d in self._run(
+                    db,
+                    "SELECT bucket, data FROM unspin_buckets WHERE bucket BETWEEN ? AND ?",
+                    (first, last),
+                )
+            ]
             writes, deletes = sp.merge_chunk(old, new_codes[new], new_refs[new], gone)
             self._write_buckets(db, writes)
-            self._many(db, "DELETE FROM unspin_buckets WHERE bucket = ?",
-                       [(b,) for b in deletes])
+            self._many(db, "DELETE FROM unspin_buckets WHERE bucket = ?", [(b,) for b in deletes])
             return True
 
-        merged = int(self._read(lambda db: self._one(
-            db, "SELECT coalesce(sum(length(data)), 0) FROM unspin_buckets"))) // 8
+        merged = (
+            int(
+                self._read(
+                    lambda db: self._one(
+                        db, "SELECT coalesce(sum(length(data)), 0) FROM unspin_buckets"
+                    )
+                )
+            )
+            // 8
+        )
         shift = np.uint64(sp.SUB_BITS)
         for first, last in sp.merge_ranges(new_codes, merged, purge=bool(removed)):
             lo = int(np.searchsorted(new_codes, np.uint64(first) << shift))
@@ -257,33 +292,45 @@ class SqlStore(ReferenceStore):
             ids = self._column(db, "SELECT run FROM unspin_pending")
             self._pending.sync(ids, lambda missing: self._fetch_runs(db, missing))
             gone = np.array(self._column(db, "SELECT n FROM unspin_removed"), np.uint32)
-            rows = self._run(db, "SELECT bucket, data FROM unspin_buckets WHERE bucket "
-                                 f"{buckets_in} ORDER BY bucket", (buckets_param,)).fetchall()
+            rows = self._run(
+                db,
+                "SELECT bucket, data FROM unspin_buckets WHERE bucket "
+                f"{buckets_in} ORDER BY bucket",
+                (buckets_param,),
+            ).fetchall()
             return rows, gone
 
         rows, gone = self._read(work)
         found = sp.lookup(query, rows, self._pending, gone, cap)
         by_code = {c: f for c, f in zip(query.tolist(), found, strict=True) if f}
-        return {k: by_code[c] for k, c in zip(wanted, code_of.tolist(), strict=True)
-                if c in by_code}
+        return {
+            k: by_code[c] for k, c in zip(wanted, code_of.tolist(), strict=True) if c in by_code
+        }
 
     def _fetch_runs(self, db: Db, runs: list[int]) -> Iterator[tuple[int, bytes]]:
         runs_in, param = self._in(runs)
         for run, blob in self._run(
-                db, f"SELECT run, data FROM unspin_pending WHERE run {runs_in}", (param,)):
+            db, f"SELECT run, data FROM unspin_pending WHERE run {runs_in}", (param,)
+        ):
             yield run, bytes(blob)
 
     def texts(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
         """``{number: (ref_id, text)}`` for those of ``numbers`` still stored."""
         wanted, param = self._in(sorted({int(n) for n in numbers}))
-        rows = self._read(lambda db: self._run(
-            db, f"SELECT n, ref_id, body FROM unspin_refs WHERE n {wanted}", (param,)).fetchall())
+        rows = self._read(
+            lambda db: self._run(
+                db, f"SELECT n, ref_id, body FROM unspin_refs WHERE n {wanted}", (param,)
+            ).fetchall()
+        )
         return {n: (ref_id, unpack_text(bytes(body))) for n, ref_id, body in rows}
 
     def find_text(self, text: str) -> int | None:
         """The number of the reference with exactly this text, or None."""
-        found = self._read(lambda db: self._one(
-            db, "SELECT n FROM unspin_refs WHERE digest = ?", (text_digest(text),)))
+        found = self._read(
+            lambda db: self._one(
+                db, "SELECT n FROM unspin_refs WHERE digest = ?", (text_digest(text),)
+            )
+        )
         return None if found is None else int(found)
 
     def contains_text(self, text: str) -> bool:
@@ -292,8 +339,9 @@ class SqlStore(ReferenceStore):
 
     def get_meta(self, name: str) -> str | None:
         """A string stored with the index (None if unset)."""
-        return self._read(lambda db: self._one(
-            db, "SELECT value FROM unspin_meta WHERE name = ?", (name,)))
+        return self._read(
+            lambda db: self._one(db, "SELECT value FROM unspin_meta WHERE name = ?", (name,))
+        )
 
     def stats(self) -> dict[str, object]:
         """Counts and sizes: ``documents`` (distinct texts), ``text_bytes`` (their UTF-8
@@ -306,9 +354,10 @@ class SqlStore(ReferenceStore):
                 "documents": count("SELECT count(*) FROM unspin_refs"),
                 "text_bytes": count("SELECT coalesce(sum(size), 0) FROM unspin_refs"),
                 "postings_merged": count(
-                    "SELECT coalesce(sum(length(data)), 0) FROM unspin_buckets") // 8,
-                "postings_pending": count(
-                    "SELECT coalesce(sum(postings), 0) FROM unspin_pending"),
+                    "SELECT coalesce(sum(length(data)), 0) FROM unspin_buckets"
+                )
+                // 8,
+                "postings_pending": count("SELECT coalesce(sum(postings), 0) FROM unspin_pending"),
                 "pending_runs": count("SELECT count(*) FROM unspin_pending"),
                 "removed_unpurged": count("SELECT count(*) FROM unspin_removed"),
                 "format_version": int(meta["format_version"]),

@@ -83,18 +83,25 @@ def _driver() -> Any:
         import psycopg
     except ImportError:
         raise IndexDriverError(
-            "a postgresql:// index needs psycopg 3: pip install 'unspin[postgres]'") from None
+            "a postgresql:// index needs psycopg 3: pip install 'unspin[postgres]'"
+        ) from None
     return psycopg
 
 
 class PostgresStore(SqlStore):
     """The reference index in a PostgreSQL database; see
-    :func:`unspin.twins.store.open_store` (tests start a real server with ``pgserver``)."""
+    :func:`unspin.twins.backends.open_store` (tests start a real server with ``pgserver``)."""
 
     backend = "postgresql"
 
-    def __init__(self, url: str, *, create: bool = False, readonly: bool = False,
-                 fingerprint: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = False,
+        readonly: bool = False,
+        fingerprint: str | None = None,
+    ) -> None:
         self._psycopg = _driver()
         self.location = redact(url)
         self.readonly = readonly
@@ -108,7 +115,8 @@ class PostgresStore(SqlStore):
                 if not create:
                     raise IndexNotFoundError(
                         f"{self.location}: no unspin index in this database (schema "
-                        f"{self._schema()}); `unspin index add SOURCE --index URL` creates one")
+                        f"{self._schema()}); `unspin index add SOURCE --index URL` creates one"
+                    )
                 self._create()
                 meta = self._read_meta()
                 assert meta is not None
@@ -141,23 +149,31 @@ class PostgresStore(SqlStore):
         except (errors.UndefinedColumn, errors.DatatypeMismatch) as error:
             raise IndexFormatError(
                 f"{self.location}: its unspin_meta table is not an unspin index's ({error}); "
-                f"give the index another database or schema") from None
+                f"give the index another database or schema"
+            ) from None
 
     def _create(self) -> None:
         if self._one(self._db, "SELECT current_schema()") is None:
             raise IndexFormatError(
                 f"{self.location}: no schema to create the index in: CREATE SCHEMA it first, "
-                f"or fix ?options=-csearch_path%3D... in the URL")
+                f"or fix ?options=-csearch_path%3D... in the URL"
+            )
         try:
             with self._db.transaction():
                 self._run(self._db, f"SELECT pg_advisory_xact_lock({_LOCK})", ("unspin-create",))
                 for statement in SCHEMA.split(";"):
                     self._db.execute(statement)
-                self._many(self._db, "INSERT INTO unspin_meta VALUES (?, ?) ON CONFLICT DO NOTHING",
-                           [("format", FORMAT), ("format_version", str(FORMAT_VERSION)),
-                            ("created_by", f"unspin {__version__}"),
-                            ("hot_limit", str(sp.HOT_LIMIT)),
-                            ("bucket_bits", str(sp.BUCKET_BITS))])
+                self._many(
+                    self._db,
+                    "INSERT INTO unspin_meta VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [
+                        ("format", FORMAT),
+                        ("format_version", str(FORMAT_VERSION)),
+                        ("created_by", f"unspin {__version__}"),
+                        ("hot_limit", str(sp.HOT_LIMIT)),
+                        ("bucket_bits", str(sp.BUCKET_BITS)),
+                    ],
+                )
         except self._psycopg.errors.InsufficientPrivilege as error:
             raise IndexConnectionError(
                 f"{self.location}: not allowed to create the index's tables ({error}); "
@@ -182,7 +198,8 @@ class PostgresStore(SqlStore):
                 with self._db.transaction():
                     if read:
                         self._db.execute(
-                            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                        )
                     return work(self._db)
             except retryable:
                 if time.monotonic() > deadline:
@@ -191,7 +208,8 @@ class PostgresStore(SqlStore):
                 raise IndexPermissionError(
                     f"{self.location}: not allowed ({error.diag.message_primary}); writers need "
                     f"SELECT, INSERT, UPDATE, DELETE on the unspin_* tables (and TEMP on the "
-                    f"database), readers SELECT") from None
+                    f"database), readers SELECT"
+                ) from None
             except self._psycopg.OperationalError:
                 if time.monotonic() > deadline or not self._db.broken:
                     raise
@@ -204,8 +222,9 @@ class PostgresStore(SqlStore):
 
     def _write(self, work: Callable[[Any], T]) -> T:
         if self.readonly:
-            raise ValueError(f"{self.location}: opened read-only; open it without readonly "
-                             f"to write")
+            raise ValueError(
+                f"{self.location}: opened read-only; open it without readonly to write"
+            )
         return self._transaction(work, read=False)
 
     def _insert_refs(self, db: Any, items: list[Prepared]) -> list[int | None]:
@@ -216,8 +235,13 @@ class PostgresStore(SqlStore):
             "INSERT INTO unspin_refs (digest, ref_id, size, body) "
             "SELECT * FROM unnest(%s::bytea[], %s::text[], %s::integer[], %s::bytea[]) "
             "ON CONFLICT (digest) DO NOTHING RETURNING digest, n",
-            ([i.digest for i in fresh], [i.ref_id for i in fresh], [i.size for i in fresh],
-             [i.body for i in fresh])).fetchall()
+            (
+                [i.digest for i in fresh],
+                [i.ref_id for i in fresh],
+                [i.size for i in fresh],
+                [i.body for i in fresh],
+            ),
+        ).fetchall()
         new = {bytes(digest): int(n) for digest, n in rows}
         return [new.get(item.digest) if item.body else None for item in items]
 
@@ -236,13 +260,17 @@ class PostgresStore(SqlStore):
         # COPY into a temporary table, then one upsert: several times executemany's speed
         if not rows:
             return
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS unspin_incoming "
-                   "(bucket integer, data bytea) ON COMMIT DELETE ROWS")
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS unspin_incoming "
+            "(bucket integer, data bytea) ON COMMIT DELETE ROWS"
+        )
         with db.cursor().copy("COPY unspin_incoming FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        db.execute("INSERT INTO unspin_buckets SELECT * FROM unspin_incoming "
-                   "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data")
+        db.execute(
+            "INSERT INTO unspin_buckets SELECT * FROM unspin_incoming "
+            "ON CONFLICT (bucket) DO UPDATE SET data = excluded.data"
+        )
 
     def _merge_step(self, db: Any) -> None:
         # the session lock of _merge_lock is lost if the connection drops and is made again:
@@ -250,8 +278,13 @@ class PostgresStore(SqlStore):
         self._run(db, f"SELECT pg_advisory_xact_lock({_LOCK})", ("unspin-merge",))
 
     def _disk_bytes(self) -> int:
-        return int(self._one(self._db, "SELECT sum(pg_total_relation_size(t::regclass)) "
-                                       "FROM unnest(?::text[]) AS t", (list(_TABLES),)))
+        return int(
+            self._one(
+                self._db,
+                "SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(?::text[]) AS t",
+                (list(_TABLES),),
+            )
+        )
 
     def close(self) -> None:
         """Close the connection (everything committed stays)."""

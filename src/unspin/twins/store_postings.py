@@ -107,8 +107,9 @@ def encode_run(numbered: Iterable[tuple[int, np.ndarray]]) -> tuple[int, bytes]:
     order = np.lexsort((r, c))
     c, r = c[order].astype(_U64), r[order].astype(_U32)
     m = len(c)
-    shuffled = (c.view(np.uint8).reshape(m, 8).T.tobytes()
-                + r.view(np.uint8).reshape(m, 4).T.tobytes())
+    shuffled = (
+        c.view(np.uint8).reshape(m, 8).T.tobytes() + r.view(np.uint8).reshape(m, 4).T.tobytes()
+    )
     return m, zlib.compress(shuffled, 1)
 
 
@@ -117,7 +118,7 @@ def decode_run(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     raw = np.frombuffer(zlib.decompress(blob), np.uint8)
     m = len(raw) // 12
     c = np.ascontiguousarray(raw[: 8 * m].reshape(8, m).T).view(_U64).reshape(m)
-    r = np.ascontiguousarray(raw[8 * m:].reshape(4, m).T).view(_U32).reshape(m)
+    r = np.ascontiguousarray(raw[8 * m :].reshape(4, m).T).view(_U32).reshape(m)
     return c, r
 
 
@@ -129,8 +130,7 @@ def _decode_buckets(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         return _EMPTY_CODES, _EMPTY_REFS
     pairs = np.frombuffer(b"".join(blob for _, blob in rows), _U32).reshape(-1, 2)
-    ids = np.repeat(np.array([b for b, _ in rows], np.uint64),
-                    [len(blob) // 8 for _, blob in rows])
+    ids = np.repeat(np.array([b for b, _ in rows], np.uint64), [len(blob) // 8 for _, blob in rows])
     return (ids << np.uint64(SUB_BITS)) | pairs[:, 0].astype(np.uint64), pairs[:, 1]
 
 
@@ -195,15 +195,16 @@ def merge_chunk(
         code, ref = code[keep], ref[keep]
     bucket = bucket_of(code)
     cuts = (np.flatnonzero(np.diff(bucket)) + 1).tolist()
-    packed = memoryview(np.stack([(code & _SUB_MASK).astype(_U32), ref.astype(_U32)], axis=1)
-                        .tobytes())
+    packed = memoryview(
+        np.stack([(code & _SUB_MASK).astype(_U32), ref.astype(_U32)], axis=1).tobytes()
+    )
     old = dict(old_rows)
     writes: list[Row] = []
     for lo, hi in zip([0, *cuts], [*cuts, len(code)], strict=True):
         if hi <= lo:
             continue
         b = int(bucket[lo])
-        blob = bytes(packed[8 * lo:8 * hi])
+        blob = bytes(packed[8 * lo : 8 * hi])
         if old.pop(b, None) != blob:
             writes.append((b, blob))
     return writes, sorted(old)
@@ -222,8 +223,9 @@ class PendingRuns:
     def __init__(self) -> None:
         self._segments: list[tuple[frozenset[int], np.ndarray, np.ndarray]] = []
 
-    def sync(self, ids: Iterable[int], load: Callable[[list[int]], Iterable[tuple[int, bytes]]]
-             ) -> None:
+    def sync(
+        self, ids: Iterable[int], load: Callable[[list[int]], Iterable[tuple[int, bytes]]]
+    ) -> None:
         """Bring the copy to the runs ``ids`` (the index's now), reading new ones by ``load``."""
         now = set(ids)
         if any(not runs <= now for runs, _, _ in self._segments):
@@ -233,7 +235,8 @@ class PendingRuns:
         for run, blob in load(missing) if missing else ():
             self._segments.append((frozenset({run}), *decode_run(bytes(blob))))
             while len(self._segments) > 1 and (
-                    2 * len(self._segments[-2][1]) < 3 * len(self._segments[-1][1])):
+                2 * len(self._segments[-2][1]) < 3 * len(self._segments[-1][1])
+            ):
                 (a, ca, ra), (b, cb, rb) = self._segments[-2:]
                 c, r = np.concatenate([ca, cb]), np.concatenate([ra, rb])
                 order = np.lexsort((r, c))
@@ -290,5 +293,6 @@ def _spans(stored: np.ndarray, query: np.ndarray, limit: int) -> Iterator[tuple[
     if not len(hit):
         return
     hi = np.searchsorted(stored, query[hit], "right")
-    yield from zip(hit.tolist(), lo[hit].tolist(),
-                   np.minimum(hi, lo[hit] + limit).tolist(), strict=True)
+    yield from zip(
+        hit.tolist(), lo[hit].tolist(), np.minimum(hi, lo[hit] + limit).tolist(), strict=True
+    )

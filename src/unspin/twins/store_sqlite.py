@@ -78,7 +78,7 @@ def _busy(error: sqlite3.OperationalError) -> bool:
 
 
 class SqliteStore(SqlStore):
-    """The reference index in one SQLite file; see :func:`unspin.twins.store.open_store`.
+    """The reference index in one SQLite file; see :func:`unspin.twins.backends.open_store`.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "refs.unspin")
@@ -91,11 +91,19 @@ class SqliteStore(SqlStore):
 
     backend = "sqlite"
 
-    def __init__(self, path: str, *, create: bool = False, readonly: bool = False,
-                 fingerprint: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        create: bool = False,
+        readonly: bool = False,
+        fingerprint: str | None = None,
+    ) -> None:
         if sqlite3.sqlite_version_info < (3, 24, 0):  # upserts
-            raise IndexFormatError(f"{path}: the index needs SQLite 3.24 or later; this Python "
-                                   f"has {sqlite3.sqlite_version}")
+            raise IndexFormatError(
+                f"{path}: the index needs SQLite 3.24 or later; this Python "
+                f"has {sqlite3.sqlite_version}"
+            )
         self.location = path
         self.readonly = readonly
         self._wanted = fingerprint
@@ -113,8 +121,9 @@ class SqliteStore(SqlStore):
         try:
             if readonly:
                 uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
-                self._db = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                           timeout=BUSY_MS / 1000)
+                self._db = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, timeout=BUSY_MS / 1000
+                )
             else:
                 self._db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_MS / 1000)
         except sqlite3.Error as error:
@@ -174,9 +183,13 @@ class SqliteStore(SqlStore):
                     db.execute(statement)
                 db.executemany(
                     "INSERT INTO unspin_meta VALUES (?, ?)",
-                    [("format", FORMAT), ("format_version", str(FORMAT_VERSION)),
-                     ("created_by", f"unspin {__version__}"),
-                     ("hot_limit", str(sp.HOT_LIMIT)), ("bucket_bits", str(sp.BUCKET_BITS))],
+                    [
+                        ("format", FORMAT),
+                        ("format_version", str(FORMAT_VERSION)),
+                        ("created_by", f"unspin {__version__}"),
+                        ("hot_limit", str(sp.HOT_LIMIT)),
+                        ("bucket_bits", str(sp.BUCKET_BITS)),
+                    ],
                 )
             db.execute("COMMIT")
         except BaseException:
@@ -201,8 +214,9 @@ class SqliteStore(SqlStore):
     def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` in one write transaction (``BEGIN IMMEDIATE``), retried if busy."""
         if self.readonly:
-            raise ValueError(f"{self.location}: opened read-only; open it without readonly "
-                             f"to write")
+            raise ValueError(
+                f"{self.location}: opened read-only; open it without readonly to write"
+            )
 
         def once() -> T:
             self._db.execute("BEGIN IMMEDIATE")
@@ -250,7 +264,8 @@ class SqliteStore(SqlStore):
                 cur = db.execute(
                     "INSERT INTO unspin_refs (digest, ref_id, size, body) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (digest) DO NOTHING",
-                    (item.digest, item.ref_id, item.size, item.body))
+                    (item.digest, item.ref_id, item.size, item.body),
+                )
                 number = cur.lastrowid if cur.rowcount == 1 else None
             out.append(number)
         return out
@@ -266,8 +281,11 @@ class SqliteStore(SqlStore):
         try:
             yield True
         finally:
-            self._write(lambda db: db.execute(
-                "DELETE FROM unspin_meta WHERE name = 'merge_claim' AND value = ?", (claim,)))
+            self._write(
+                lambda db: db.execute(
+                    "DELETE FROM unspin_meta WHERE name = 'merge_claim' AND value = ?", (claim,)
+                )
+            )
 
     def _take_claim(self, db: sqlite3.Connection, claim: str) -> bool:
         row = db.execute("SELECT value FROM unspin_meta WHERE name = 'merge_claim'").fetchone()
@@ -289,7 +307,6 @@ class SqliteStore(SqlStore):
         self._db.close()
 
 
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -298,4 +315,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
