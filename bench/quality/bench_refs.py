@@ -13,6 +13,7 @@ The index here is an in-memory dict of postings, as the storage layer will keep 
     python -m bench.quality.bench_refs --set heldout
     python -m bench.quality.bench_refs --candidates          # recall@k of each fingerprint design
     python -m bench.quality.bench_refs --stress              # heavy copies made heavier
+    python -m bench.quality.bench_refs --speed               # each stage's cost
 
 Reported per spinner: copies linked to their original (or to a reference holding the same
 text), linked to another version of the story, wrong links (to another story, or any link of
@@ -45,7 +46,8 @@ class MemoryIndex:
     def __init__(self, keys_of: Callable[[str], Sequence[int]], cap: int) -> None:
         self.keys_of = keys_of
         self.cap = cap
-        self.postings: dict[int, list[int]] = defaultdict(list)
+        self._postings: dict[int, list[int]] = defaultdict(list)
+        self.texts: list[str] = []
         self.sizes: list[int] = []
         self.seconds = 0.0
 
@@ -56,16 +58,22 @@ class MemoryIndex:
             self.seconds += time.perf_counter() - started
             n = len(self.sizes)
             self.sizes.append(len(keys))
+            self.texts.append(text)
             for k in keys:
-                self.postings[k].append(n)
+                self._postings[k].append(n)
 
     def lookup(self, keys: Sequence[int]) -> dict[int, list[int]]:
         out = {}
         for k in keys:
-            refs = self.postings.get(k)
+            refs = self._postings.get(k)
             if refs:
                 out[k] = refs[: self.cap + 1]
         return out
+
+    postings = lookup  # the storage layer's interface (unspin.twins.search.ReferenceLookup)
+
+    def text(self, reference: int) -> str:
+        return self.texts[reference]
 
 
 # ---------------------------------------------------------------- candidate designs
@@ -86,7 +94,7 @@ def _designs() -> dict[str, tuple[Callable[[str], Sequence[int]], Callable[[str]
 
         return ref, query
 
-    common = fp._common(fp.COMMON_ZIPF)
+    common = fp.common_words(fp.COMMON_ZIPF)
 
     def words(tokens: list[str]) -> set[str]:
         return {t for t in fp._pick(tokens, common) if not t[0].isdigit()}
@@ -222,8 +230,8 @@ def heavier(text: str, seed: int, share: float = 0.3) -> str:
     from unspin.twins import fingerprint as fp
 
     rng = random.Random(seed)
-    common = sorted(fp._common(4.5))
-    known = fp._common(fp.COMMON_ZIPF)
+    common = sorted(fp.common_words(4.5))
+    known = fp.common_words(fp.COMMON_ZIPF)
 
     def swap(m: re.Match) -> str:
         word, before = m.group(2), m.group(1)
@@ -245,9 +253,8 @@ def link_report(name: str, limit: int = 5, stress: bool = False) -> dict:
     (``stress``: heavy copies made heavier first, :func:`heavier`)."""
     from unspin.models.lm import load_lm
     from unspin.twins import fingerprint as fp
-    from unspin.twins.candidates import MAX_POSTINGS, rank
-    from unspin.twins.choose import choose
-    from unspin.twins.verify import prepare_text, verify
+    from unspin.twins.candidates import MAX_POSTINGS
+    from unspin.twins.search import find_twin
 
     refs, queries = refs_data.build(name)
     if stress:
@@ -261,21 +268,14 @@ def link_report(name: str, limit: int = 5, stress: bool = False) -> dict:
     outcomes = []
     started = time.perf_counter()
     for q in queries:
-        candidates = rank(fp.query_keys(q["text"]), index.lookup, limit=limit)
-        prepared = prepare_text(q["text"])
-        verdicts = [
-            (c.reference, verify(prepared, refs[c.reference]["text"], lm)) for c in candidates
-        ]
-        choice = choose(verdicts)
+        found = find_twin(q["text"], index, lm, limit)
         outcomes.append(
             {
                 "qid": q["qid"],
-                "kind": choice.kind,
-                "reference": choice.reference,
-                "candidates": [
-                    [c.reference, c.score, v.kind, list(v.evidence)]
-                    for c, (_, v) in zip(candidates, verdicts, strict=True)
-                ],
+                "kind": found.kind,
+                "reference": found.reference,
+                "candidates": [[c.reference, c.score] for c in found.candidates],
+                "evidence": found.verdict.evidence._asdict() if found.verdict else None,
             }
         )
     seconds = time.perf_counter() - started
@@ -353,16 +353,78 @@ def score(queries: list[dict], outcomes: list[dict]) -> dict:
     return out
 
 
+def speed_report(name: str, copies: int = 22) -> dict:
+    """Costs on one core: fingerprinting a reference (best of 3 passes over 2,000), a
+    query's keys, ranking its candidates from postings at 44,700 references and with every
+    posting list repeated ``copies`` times (a stand-in for ~1M references that makes keys
+    hotter than real text would: an upper bound), and verifying its candidates."""
+    from unspin.models.lm import load_lm
+    from unspin.twins import fingerprint as fp
+    from unspin.twins.candidates import MAX_POSTINGS, rank
+    from unspin.twins.search import find_twin
+
+    refs, queries = refs_data.build(name)
+    texts = [r["text"] for r in refs]
+    passes = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for text in texts[:2000]:
+            fp.reference_keys(text)
+        passes.append((time.perf_counter() - started) / 2000 * 1e6)
+    index = MemoryIndex(fp.reference_keys, MAX_POSTINGS)
+    index.add_all(texts)
+    n = len(texts)
+
+    def bigger(keys: Sequence[int]) -> dict[int, list[int]]:
+        out = {}
+        for k in index.postings(keys):
+            full = index._postings[k]
+            out[k] = [r + j * n for j in range(copies) for r in full][: MAX_POSTINGS + 1]
+        return out
+
+    lm = load_lm()
+    keys_n, scanned, rank_ms, rank_big_ms, total_ms = [], [], [], [], []
+    for q in queries[::4]:
+        keys = fp.query_keys(q["text"])
+        keys_n.append(len(keys))
+        started = time.perf_counter()
+        found = index.postings(keys)
+        rank(keys, lambda _k, found=found: found)
+        rank_ms.append((time.perf_counter() - started) * 1000)
+        found = bigger(keys)
+        scanned.append(sum(len(v) for v in found.values() if len(v) <= MAX_POSTINGS))
+        started = time.perf_counter()
+        rank(keys, lambda _k, found=found: found)
+        rank_big_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        find_twin(q["text"], index, lm)
+        total_ms.append((time.perf_counter() - started) * 1000)
+    return {
+        "fingerprint_us_per_reference": [round(p) for p in passes],
+        "reference_chars_mean": round(statistics.mean(map(len, texts[:2000]))),
+        "postings_per_reference": round(statistics.mean(index.sizes), 1),
+        "query_keys_mean": round(statistics.mean(keys_n)),
+        "rank_ms_median_44700": round(statistics.median(rank_ms), 2),
+        f"rank_ms_median_x{copies}": round(statistics.median(rank_big_ms), 2),
+        f"postings_scanned_median_x{copies}": round(statistics.median(scanned)),
+        "find_twin_ms_median": round(statistics.median(total_ms), 1),
+        "find_twin_ms_p90": round(sorted(total_ms)[int(0.9 * len(total_ms))], 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=sorted(refs_data.SETS), default="tune")
     parser.add_argument("--candidates", action="store_true", help="recall of each design")
     parser.add_argument("--stress", action="store_true", help="heavy copies made heavier")
+    parser.add_argument("--speed", action="store_true", help="costs of each stage")
     args = parser.parse_args(argv)
     if not refs_data.available():
         sys.exit("skipped: the corpora or the spinner W dev sets are absent (needs ../shared)")
     if args.candidates:
         print(json.dumps(candidates_report(args.set), indent=1))
+    elif args.speed:
+        print(json.dumps(speed_report(args.set), indent=1))
     else:
         print(json.dumps(link_report(args.set, stress=args.stress), indent=1))
 

@@ -49,6 +49,43 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _WORD = re.compile(r"[a-z]+")
 
 
+# A content farm's header and footer (the same templates as bench/bench_match.py's piles).
+_SITES = ["NewsHub Daily", "Market Pulse 24", "Biz Insider Today", "WorldWire Now", "TradeBeat"]
+_HEADERS = [
+    "{site} - Latest Business News\nPosted by admin on {day} {month} 2024 | Category: {cat}\n\n",
+    "Home > {cat} > News\n\n",
+    "{site}\nBreaking: {cat} updates\nShare on Facebook | Share on Twitter\n\n",
+    "Posted in {cat} | {day} {month} 2024 | No Comments\n\n",
+]
+_FOOTERS = [
+    "\n\nRelated posts:\n- Top 10 {cat} stocks to watch\n- Why investors love {cat}\n"
+    "\nCopyright (c) 2024 {site}. All rights reserved.\n",
+    "\n\nShare this:\nFacebook Twitter LinkedIn Email\nLike this: Like Loading...\n",
+    "\n\nSource: {site}\nTags: {cat}, markets, economy\nLeave a comment\n",
+    "\n\nSubscribe to our newsletter for the latest {cat} news. Click here to join {site} today!\n",
+]
+_CATS = ["Business", "Finance", "Markets", "Economy", "World", "Commodities"]
+_MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+
+def wrap(text: str, rng: random.Random) -> tuple[str, str, str]:
+    """A content farm's header and footer around a text: (header, text, footer); one of
+    them may be empty, never both."""
+
+    def fill(template: str) -> str:
+        return template.format(
+            site=rng.choice(_SITES),
+            cat=rng.choice(_CATS),
+            day=rng.randint(1, 28),
+            month=rng.choice(_MONTHS),
+        )
+
+    kind = rng.randrange(3)
+    header = fill(rng.choice(_HEADERS)) if kind != 1 else ""
+    footer = fill(rng.choice(_FOOTERS)) if kind != 0 else ""
+    return header, text, footer
+
+
 def available() -> bool:
     """Whether the corpora and both dev sets are here (a user's clone has none)."""
     return all(p.exists() for p in (REUTERS, WIKI, LIGHT, HEAVY))
@@ -219,8 +256,6 @@ def build(name: str) -> tuple[list[dict], list[dict]]:
     queries_path = OUT / f"refs_{name}.queries.jsonl.gz"
     if refs_path.exists() and queries_path.exists():
         return _jsonl(refs_path), _jsonl(queries_path)
-    from bench.bench_match import wrap
-
     spec = SETS[name]
     rng = random.Random(spec["seed"])
     reuters = _jsonl(REUTERS)

@@ -192,7 +192,9 @@ class PileRestorer:
             return PileRestored(restore_and_explain(text, self.options), "table")
         table = restore_and_explain(text, self.options)
         twin_id = self.pile.ids[twin.original]
-        alignment = align(prepare(text), prepare(self.pile.text(twin.original)))
+        from ..twins.verify import prepare_copy  # twins.verify reads learn.align
+
+        alignment = align(prepare_copy(text), prepare(self.pile.text(twin.original)))
         edits, covered = twin_edits(alignment, twin_id)
         kept = _outside(table.edits, covered, text, _whole(alignment))
         edits = sorted([*edits, *kept], key=lambda e: e.start)

@@ -37,20 +37,30 @@ import heapq
 import re
 from functools import lru_cache
 
+
+def _wordfreq_version() -> str:
+    from importlib.metadata import version
+
+    return ".".join(version("wordfreq").split(".")[:2])
+
+
 __all__ = [
+    "COMMON_ZIPF",
     "FEW_ANCHORS",
     "FINGERPRINT_VERSION",
     "SAMPLE_SIZE",
     "anchors",
     "canonical_numbers",
+    "common_words",
     "key",
     "pair_key",
     "query_keys",
     "reference_keys",
 ]
 
-#: What an index built with these keys records; an index with another is rebuilt, not queried.
-FINGERPRINT_VERSION = "anchors-1:k32:zipf3.5/5.0:few12:blake2b-mix:wordfreq3"
+#: What an index built with these keys records; an index with another is rebuilt, not
+#: queried. It names the word-frequency data the anchors depend on (wordfreq's version).
+FINGERPRINT_VERSION = "anchors-1:k32:zipf3.5/5.0:few12:blake2b-mix:wordfreq" + _wordfreq_version()
 #: Keys a reference keeps (at most): its smallest.
 SAMPLE_SIZE = 32
 #: A text with fewer distinct anchors also takes the pairs of its less common words.
@@ -59,28 +69,10 @@ COMMON_ZIPF = 3.5  # wordfreq Zipf from which a word is common (not an anchor)
 LESS_COMMON_ZIPF = 5.0  # ... and, in a text with few anchors, from which not even that
 MIN_LETTERS = 3
 
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
+_UNITS = (  # noqa: SIM905 - the words of 0-19 in order
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _VALUE = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_UNITS + _TENS) + r")\b", re.IGNORECASE)
@@ -107,10 +99,14 @@ def canonical_numbers(text: str) -> str:
     return _HUNDRED.sub(r"\g<1>00", text)
 
 
-@lru_cache(maxsize=2)
-def _common(zipf: float) -> frozenset[str]:
+@lru_cache(maxsize=4)
+def common_words(zipf: float) -> frozenset[str]:
     """The words wordfreq gives a Zipf frequency of at least ``zipf`` (English), figures
-    left out (a figure is always an anchor)."""
+    left out (a figure is always an anchor).
+
+    >>> "company" in common_words(COMMON_ZIPF), "bundesbank" in common_words(COMMON_ZIPF)
+    (True, False)
+    """
     from wordfreq import get_frequency_dict
 
     least = 10.0 ** (zipf - 9)
@@ -187,7 +183,7 @@ def anchors(text: str) -> list[str]:
     >>> anchors("The Bundesbank held rates at 3.5 pct on Tuesday, the bank said.")
     ['bundesbank', '3.5', 'pct']
     """
-    return _pick(_tokens(text), _common(COMMON_ZIPF))
+    return _pick(_tokens(text), common_words(COMMON_ZIPF))
 
 
 @lru_cache(maxsize=1 << 18)
@@ -218,12 +214,12 @@ _M1, _M2, _MASK = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, (1 << 64) - 1
 def _keys(tokens: list[str], few: int) -> set[int]:
     """A text's keys (see the module): its words' and pairs' keys, figures only in pairs;
     with fewer than ``few`` distinct anchors, also its less common words' (marked ``~``)."""
-    words = _pick(tokens, _common(COMMON_ZIPF))
+    words = _pick(tokens, common_words(COMMON_ZIPF))
     ids = [key(w) for w in words]
     out = {k for w, k in zip(words, ids, strict=True) if not w[0].isdigit()}
     out.update(pair_key(a, b) for a, b in zip(ids, ids[1:], strict=False))
     if len(set(words)) < few:
-        more = _pick(tokens, _common(LESS_COMMON_ZIPF))
+        more = _pick(tokens, common_words(LESS_COMMON_ZIPF))
         ids = [key("~" + w) for w in more]
         out.update(k for w, k in zip(more, ids, strict=True) if not w[0].isdigit())
         out.update(pair_key(a, b) for a, b in zip(ids, ids[1:], strict=False))

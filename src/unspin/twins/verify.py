@@ -56,7 +56,7 @@ from ..learn.align import (
     word_blocks,
 )
 from ..text.tokens import Token, lm_token
-from .fingerprint import COMMON_ZIPF, _common, canonical_numbers
+from .fingerprint import COMMON_ZIPF, canonical_numbers, common_words
 
 __all__ = [
     "LONE_SWAP_GAIN",
@@ -68,6 +68,7 @@ __all__ = [
     "Verdict",
     "evidence",
     "one_to_one",
+    "prepare_copy",
     "prepare_text",
     "verify",
 ]
@@ -145,14 +146,26 @@ _LOWER_START = re.compile(r"([.!?][\"')\]]*[ \t]+)([a-z])")
 
 
 def prepare_text(text: str) -> Prepared:
-    """A text read for verification: number words as digits, a capital at each sentence
-    start, split into sentences.
+    """A text read for verification: number words as digits, split into sentences as
+    :func:`prepare_copy` splits them.
 
     >>> [s.keys for s in prepare_text("Sales rose six pct. the firm gained.").sentences]
     [('sales', 'rose', '6', 'pct', '.'), ('the', 'firm', 'gained', '.')]
     """
-    text = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), canonical_numbers(text))
-    return prepare(text)
+    return prepare_copy(canonical_numbers(text))
+
+
+def prepare_copy(text: str) -> Prepared:
+    """``text`` split into sentences as if each began with a capital (a heavy spinner writes
+    a swapped first word in lower case, which would join two sentences into one); its bytes
+    and offsets are kept, so edits read off an alignment apply to it.
+
+    >>> p = prepare_copy("Sales rose. the firm gained.")
+    >>> len(p.sentences), p.text[12:15]
+    (2, 'the')
+    """
+    split = prepare(_LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text))
+    return Prepared(text, split.sentences, split.words)
 
 
 def verify(text: str | Prepared, reference: str | Prepared, lm: Any = None) -> Verdict:
@@ -267,7 +280,7 @@ def _new_name(name: str, known: set[str], initials: str) -> bool:
     letters = "".join(c for c in name if c.isalpha())
     if letters.isupper() and len(letters) > 1 and letters in initials:
         return False
-    common = _common(COMMON_ZIPF)
+    common = common_words(COMMON_ZIPF)
     return any(
         p[:1].isupper() and p.lower() not in known and p.lower() not in common
         for p in name.split("-")
