@@ -24,6 +24,7 @@ One ``.txt`` file each, names shuffled so nothing can be read off them::
     python -m bench.quality.match                  # held-out pile: match + restore --pile
     python -m bench.quality.match --pile tune      # the tuning pile
     python -m bench.quality.match --match-only
+    python -m bench.quality.match --heavy          # copies from the heavy proxy (same stories)
     python -m bench.quality.match --scaling 250,500,1000,2000   # match time vs pile size
 
 Reported: link recall, wrong links (and how many of them go to a text identical to the
@@ -114,21 +115,29 @@ def build_pile(
     clean: int = 600,
     extra: int = 0,
     stories: range | None = None,
+    heavy: bool = False,
 ) -> tuple[Path, dict]:
     """Write (or reuse) the pile folder and its truth file; returns (folder, truth).
 
     ``truth["docs"][name]``: ``kind`` (spun_whole, spun_partial, spun_alone, original,
     clean), ``original`` (file name of the twin) and ``reference`` (what restoring the
-    document should give: header + full original + footer for a spun copy)."""
+    document should give: header + full original + footer for a spun copy). ``heavy``: the
+    copies come from spinner W's heavy proxy (``spinner_w_dev_heavy.jsonl.gz``), the same
+    stories spun harder."""
     stories = stories if stories is not None else w.PILE
     name = f"match_pile_{partnered}_{alone}_{clean}_{seed}" + (f"_x{extra}" if extra else "")
     if stories != w.PILE:
         name += f"_s{stories.start}-{stories.stop - 1}"
+    if heavy:
+        name += "_heavy"
     folder = OUT / name
     truth_path = folder.with_suffix(".truth.json")
     if folder.exists() and truth_path.exists():
         return folder, json.loads(truth_path.read_text())
     chosen = w.split(stories)
+    if heavy:
+        spun = _heavy_copies()
+        chosen = [s._replace(spun=spun[s.index]) for s in chosen]
     assert len(chosen) >= partnered + alone + clean, "not enough dev stories"
     rng = random.Random(seed)
     rows: list[tuple[str, str, dict]] = []  # (key, text, truth)
@@ -177,6 +186,14 @@ def build_pile(
     truth = {"docs": docs}
     truth_path.write_text(json.dumps(truth))
     return folder, truth
+
+
+def _heavy_copies() -> list[str]:
+    """Spinner W's heavy proxy of every dev story, by position (the same order as the dev set)."""
+    import gzip
+
+    with gzip.open(w.SHARED / "eval" / "spinner_w_dev_heavy.jsonl.gz", "rt") as f:
+        return [json.loads(line)["spun"] for line in f if line.strip()]
 
 
 def match_report(folder: Path, truth: dict, output: Path, extra: list[str] = ()) -> dict:
@@ -297,6 +314,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--restore-only", action="store_true")
     parser.add_argument("--scaling", default="", help="comma-separated pile sizes")
     parser.add_argument("--pile", choices=("heldout", "tune"), default="heldout")
+    parser.add_argument(
+        "--heavy", action="store_true", help="copies from spinner W's heavy proxy"
+    )
     args = parser.parse_args(argv)
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")
@@ -305,15 +325,16 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(scaling_report(sizes, args.seed), indent=1))
         return
     if args.pile == "tune":
-        folder, truth = build_pile(args.seed)
+        folder, truth = build_pile(args.seed, heavy=args.heavy)
     else:
-        folder, truth = build_pile(args.seed, 300, 75, 300, 975, HELDOUT)
+        folder, truth = build_pile(args.seed, 300, 75, 300, 975, HELDOUT, heavy=args.heavy)
+    label = args.pile + ("_heavy" if args.heavy else "")
     report: dict = {"pile": str(folder)}
     if not args.restore_only:
-        report["match"] = match_report(folder, truth, OUT / f"links_{args.pile}.jsonl")
+        report["match"] = match_report(folder, truth, OUT / f"links_{label}.jsonl")
         print(json.dumps(report["match"], indent=1), file=sys.stderr)
     if not args.match_only:
-        report["restore"] = restore_report(folder, truth, OUT / f"restored_{args.pile}")
+        report["restore"] = restore_report(folder, truth, OUT / f"restored_{label}")
     print(json.dumps(report, indent=1))
 
 

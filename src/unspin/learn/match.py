@@ -1,10 +1,12 @@
 """Link each spun copy in a pile to its original (``unspin match``).
 
 A :class:`PileIndex` reads the pile once: bad entries are named and skipped, texts go to a
-compressed file on disk (the pile is indexed, not held in memory), MinHash signatures to
-an LSH index. The pairs are then found as ``unspin learn`` finds them
-(:mod:`unspin.learn.pairing`: near duplicates verified by sentence alignment, the spun side
-told by rarer, less fluent words and the pile's votes), one original per spun copy is
+compressed file on disk (the pile is indexed, not held in memory), each document's sampled
+anchors to postings (:class:`unspin.twins.candidates.PileCandidates`: figures and rare
+words a heavy spinner leaves alone). Candidate pairs are verified by sentence alignment
+(:func:`check_pair`, spin-robust: :mod:`unspin.twins.verify`) and sided as ``unspin learn``
+sides them (:mod:`unspin.learn.pairing`: the spun side told by rarer, less fluent words and
+the pile's votes), one original per spun copy is
 chosen (:mod:`unspin.learn.link_choice`: the pile's first of originals holding the same
 text; weak or contested sides left unlinked when the original carries more of the
 spinner's forms than the copy), and
@@ -37,9 +39,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from .align import Alignment, align, prepare
+from ..twins.candidates import PileCandidates
+from .align import Alignment, align
 from .link_choice import MIN_LINK_MARGIN, Settle, choose_links, pile_settle, same_text, sure
-from .neardup import NearDupIndex
 from .pair_check import (
     Checked,
     Checker,
@@ -167,7 +169,6 @@ class PileIndex:
         id_field: str = "id",
         progress: bool = False,
         problem: Problem | None = None,
-        threshold: float = 0.2,
         check: Checker | None = None,
         settle: Settle | None = None,
     ) -> None:
@@ -183,7 +184,7 @@ class PileIndex:
         self.ids: list[str] = []
         self._store = TextStore()
         self._hashes: dict[int, list[int]] = {}
-        self.index = NearDupIndex(threshold=threshold)
+        self.index = PileCandidates()
         self.bigrams = BigramSketch()
         candidates: set[tuple[int, int]] = set()
 
@@ -196,7 +197,9 @@ class PileIndex:
 
         self.documents = index_documents(texts(), self.index, self.bigrams, candidates, progress)
         self.lm = _load_lm()
-        self._prepared = lru_cache(maxsize=4096)(lambda n: prepare(self._store.get(n)))
+        from ..twins.verify import prepare_text  # twins.verify reads learn.align
+
+        self._prepared = lru_cache(maxsize=4096)(lambda n: prepare_text(self._store.get(n)))
         pairs = sorted(candidates)
         if check is None:
             bar = tqdm(pairs, "aligning", unit=" pairs", disable=not progress, file=sys.stderr)
@@ -296,7 +299,9 @@ class PileIndex:
             if edge is not None:
                 return Twin(edge.clean, edge.alignment, False)
             return Twin(None, None, n in self.clean)
-        prepared = prepare(text)
+        from ..twins.verify import prepare_text
+
+        prepared = prepare_text(text)
         best: tuple[tuple, int, Alignment] | None = None
         clean = False
         for n in self.index.query(text):

@@ -27,7 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .align import prepare
 from .match import Checked, MatchResult, PileIndex, Problem, check_pair, write_links
 from .pairing import BigramSketch, _load_lm
 
@@ -45,6 +44,8 @@ def _worker_lm():  # noqa: ANN202 - the worker's language model, loaded once per
 
 def _check_group(group: Group, bigrams: BigramSketch) -> list[Checked]:
     """Check one group of pairs (each document prepared once per group)."""
+    from ..twins.verify import prepare_text as prepare
+
     lm = _worker_lm()
     prepared: dict[int, Any] = {}
     out: list[Checked] = []

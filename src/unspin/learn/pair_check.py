@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from ..text.tokens import Token
 from .align import Alignment, Prepared, _initial, align, word_blocks
-from .pairing import BigramSketch, same_story, spin_margin
+from .pairing import MIN_COVERAGE, BigramSketch, same_story, spin_margin
 
 __all__ = [
     "Checked",
@@ -181,17 +181,30 @@ def check_pair(
     lm,
     bigrams: BigramSketch | None,  # noqa: ANN001
 ) -> tuple[str | None, Alignment | None, PairFeatures, float]:
-    """Align two candidate near duplicates: ``spun`` (versions of one story, one of them
+    """Align two candidate near duplicates (prepared with
+    :func:`unspin.twins.verify.prepare_text`): ``spun`` (versions of one story, one of them
     spun), ``clean`` (versions of one story, neither spun) or None, with the alignment,
     its :class:`PairFeatures` and, for ``spun``, the evidence that ``a`` is the spun side:
     :func:`spin_margin` without its whole-sentence LM term, plus :func:`local_fluency` (a
     copy's sentences can be cut or split differently from the original's, which
-    whole-sentence scores punish)."""
+    whole-sentence scores punish).
+
+    The kind is :func:`unspin.twins.verify.evidence`'s, read both ways (either side may be
+    the original): changed facts are the fewer of the two readings, so a heavy spinner's
+    swaps (figures written as words, names in lower case) are swaps, and stories told with
+    one template are not versions of one story."""
+    from ..twins.verify import evidence, one_to_one
+
     alignment = align(a, b)
     if not same_story(alignment):
         return None, None, PairFeatures(0, 0, 0, 0), 0.0
-    features = pair_features(alignment)
-    kind = features.kind()
+    forward = evidence(one_to_one(alignment))
+    backward = evidence(one_to_one(alignment.swapped()))
+    facts = min(forward.changed_facts, backward.changed_facts)
+    kind = forward._replace(changed_facts=facts).kind(MIN_COVERAGE)
+    subs = alignment.substitutions()
+    keys = tuple(frozenset((sub.spun, sub.original.lower())) for sub in subs)
+    features = PairFeatures(len(subs), facts, forward.words, forward.equal, keys)
     if kind != "spun":
         return kind, alignment, features, 0.0
     margin = spin_margin(alignment, None, bigrams) + local_fluency(alignment, lm)

@@ -17,6 +17,7 @@ one) comes back unchanged.
 ...     "company would appeal. The judge said she would rule next week.", encoding="utf-8")
 >>> copy = ("Posted by admin\\n\\nThe attorneys advised a federal choose on Friday that "
 ...     "the corporate would appeal. The choose stated she would rule next week.")
+>>> from unspin.learn.align import prepare
 >>> edits, covered = twin_edits(align(prepare(copy), prepare((d / "a.txt").read_text())), "a")
 >>> print(apply_edits(copy, edits))
 Posted by admin
@@ -33,7 +34,7 @@ from typing import NamedTuple
 
 from ..options import RestoreOptions, resolve_options
 from ..restore.api import Edit, Restoration, apply_edits, restore_and_explain
-from .align import Alignment, align, prepare, word_blocks
+from .align import Alignment, align, word_blocks
 from .match import PileIndex, Problem
 from .pile_gate import PileGate, fit_pile_gate
 
@@ -191,7 +192,9 @@ class PileRestorer:
             return PileRestored(restore_and_explain(text, self.options), "table")
         table = restore_and_explain(text, self.options)
         twin_id = self.pile.ids[twin.original]
-        alignment = align(prepare(text), prepare(self.pile.text(twin.original)))
+        from ..twins.verify import prepare_copy  # twins.verify reads learn.align
+
+        alignment = align(prepare_copy(text), prepare_copy(self.pile.text(twin.original)))
         edits, covered = twin_edits(alignment, twin_id)
         kept = _outside(table.edits, covered, text, _whole(alignment))
         edits = sorted([*edits, *kept], key=lambda e: e.start)
