@@ -31,6 +31,8 @@ with its text; none; or clean). Then, for the run:
 
 from __future__ import annotations
 
+import math
+import random
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,6 +43,7 @@ from ..learn.pile_gate import PileGate, fit_pile_gate
 from ..options import RestoreOptions, resolve_options
 from ..restore.api import Edit, Restoration, apply_edits, restore_and_explain
 from .links_table import write_links_table
+from .spun_repairs import capitalised, figure_edits
 from .twin_edits import twin_edits, uncovered
 
 __all__ = [
@@ -59,6 +62,17 @@ __all__ = [
 #: The spin estimate what a reference does not cover of a linked copy needs before the
 #: tables restore it: none (the link proves the copy spun).
 LINKED_MIN_SPIN = 0.0
+#: Clean references beside the linked ones the no-twin gate is fitted on, at most.
+GATE_REFERENCES = 600
+#: The share of those clean texts' gate scores a text without a twin must exceed.
+GATE_TOP = 0.995
+#: ...and how many standard deviations above their mean (0: the share alone).
+GATE_SDS = 0.0
+#: ...and at least this log-likelihood ratio (spun over clean): evidence that makes even a
+#: prior of 1 in 100 that the text is this spinner's copy more likely than not.
+GATE_FLOOR = math.log(100)
+#: Whether a text known to be spun also gets the repairs no table makes (figures, case).
+REPAIRS = True
 #: The spin estimate an input without a twin needs once the no-twin gate has admitted it.
 NO_TWIN_MIN_SPIN = 0.5
 #: The spin estimate an input without a twin needs in a run with too few links to fit a
@@ -86,9 +100,10 @@ NO_TWIN = TwinLink()
 
 
 class LinkedRestored(NamedTuple):
-    """An input restored: the restoration and how (``twin``: from its reference and the
-    tables; ``table``: no twin, the tables; ``unchanged``: no twin, the gate kept it out;
-    ``clean``), with the reference's id when there was one."""
+    """An input restored: the restoration and how (``twin``: from its reference, and the
+    tables where it does not reach; ``table``: no twin, edits from the learned table;
+    ``plain``: no twin, edits from plain ``restore`` only; ``unchanged``: no twin, no
+    edit; ``clean``), with the reference's id when there was one."""
 
     restoration: Restoration
     how: str
@@ -107,6 +122,20 @@ def with_table(options: RestoreOptions, table: Path) -> RestoreOptions:
     return resolve_options(options, tables=(*tables, table))
 
 
+def beside(first: Sequence[Edit], more: Iterable[Edit]) -> list[Edit]:
+    """``first`` with the edits of ``more`` that overlap none of them, in order.
+
+    >>> a, b = Edit(0, 5, "court", "x", 1.0, "t"), Edit(3, 9, "rt doc", "y", 1.0, "u")
+    >>> [e.restored for e in beside([a], [b, Edit(10, 12, "in", "z", 1.0, "u")])]
+    ['x', 'z']
+    """
+    kept = list(first)
+    for e in more:
+        if not any(e.start < f.end and f.start < e.end for f in first):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start)
+
+
 class LinkedRestorer:
     """Restores inputs whose links are known (see the module's docstring).
 
@@ -114,9 +143,9 @@ class LinkedRestorer:
     fit the gate from; ``references``: other clean texts of the index, for the learned
     table's own spin gate; ``table``: a table learned before (``unspin learn --refs``),
     used instead of learning one; ``gate``: a no-twin gate fitted before, used instead of
-    fitting one on ``pairs``; ``options``: the restore options (their tables, or the
-    bundled one, are kept beside the learned table). Use it as a context manager, or call
-    :meth:`close` to remove the learned table.
+    fitting one on ``pairs``; ``options``: the restore options, as plain ``restore`` takes
+    them: what they restore is kept wherever the twin and the learned table leave it room.
+    Use it as a context manager, or call :meth:`close` to remove the learned table.
     """
 
     def __init__(
@@ -133,43 +162,83 @@ class LinkedRestorer:
         if table is None and pairs:
             self.table = Path(self._tmp.name) / "links_table.tsv"
             write_links_table(pairs, self.table, references=references, name="links")
-        base = resolve_options(options)
-        self.options = with_table(base, self.table) if self.table is not None else base
-        self.linked_options = resolve_options(self.options, min_spin=LINKED_MIN_SPIN)
-        self.gate: PileGate | None = gate or self._fit_gate(pairs)
-        no_twin = NO_TWIN_MIN_SPIN if self.gate is not None else UNGATED_MIN_SPIN
-        self.alone_options = resolve_options(
-            self.options, min_spin=max(self.options.min_spin, no_twin)
-        )
+        #: plain ``restore``'s options (the bundled table unless others are given)
+        self.base = resolve_options(options)
+        #: both, for the signature
+        self.options = with_table(self.base, self.table) if self.table else self.base
+        self.gate: PileGate | None = gate or self._fit_gate(pairs, references)
+        #: the learned table alone, for what a twin leaves of a copy and for texts the
+        #: gate admits (its own rows are not weighed as the bundled table's)
+        self.learned: RestoreOptions | None = None
+        self.admitted: RestoreOptions | None = None
+        if self.table is not None:
+            self.learned = resolve_options(
+                self.base, tables=(self.table,), min_spin=LINKED_MIN_SPIN
+            )
+            no_twin = NO_TWIN_MIN_SPIN if self.gate is not None else UNGATED_MIN_SPIN
+            self.admitted = resolve_options(self.learned, min_spin=no_twin)
 
-    def _fit_gate(self, pairs: Sequence[tuple[str, str]]) -> PileGate | None:
+    def _fit_gate(
+        self, pairs: Sequence[tuple[str, str]], references: Sequence[str]
+    ) -> PileGate | None:
+        """The no-twin gate: the learned table's phrases in the linked copies against
+        their references and a sample of the other references (:data:`GATE_REFERENCES`);
+        a text is admitted above all but :data:`GATE_TOP` of those clean texts' scores."""
         if self.table is None:
             return None
         from ..models.table import load_table
 
         rows = [(e.spun, e.original) for e in load_table(self.table).entries]
-        return fit_pile_gate((c for c, _ in pairs), (r for _, r in pairs), rows)
+        others = list(references)
+        if len(others) > GATE_REFERENCES:
+            others = random.Random(0).sample(others, GATE_REFERENCES)
+        clean = [*(r for _, r in pairs), *others]
+        spun = (c for c, _ in pairs)
+        return fit_pile_gate(spun, clean, rows, sds=GATE_SDS, top=GATE_TOP, floor=GATE_FLOOR)
 
     def restore(self, text: str, link: TwinLink) -> LinkedRestored:
         """Restore ``text`` as its ``link`` says."""
         if link.clean or not text.strip():
             return LinkedRestored(Restoration(text, (), self.signature), "clean")
         if link.text is None:
-            if self.gate is not None and not self.gate.admits(text):
-                return LinkedRestored(Restoration(text, (), self.signature), "unchanged")
-            return LinkedRestored(restore_and_explain(text, self.alone_options), "table")
-        reference = link.reference or ""
-        twin = twin_edits(align(prepare(text), prepare(link.text)), reference)
-        edits: list[Edit] = list(twin.edits)
-        signature = self.signature
-        for start, end in uncovered(twin, text):
+            return self._no_twin(text)
+        twin = twin_edits(align(prepare(text), prepare(link.text)), link.reference or "")
+        spans = uncovered(twin, text)
+        learned: list[Edit] = []
+        for start, end in spans:
             # restored apart: the covered stretch is the twin's (and need not be read)
-            table = restore_and_explain(text[start:end], self.linked_options)
-            edits += [e._replace(start=e.start + start, end=e.end + start) for e in table.edits]
-            signature = table.signature
-        edits.sort(key=lambda e: e.start)
-        restored = Restoration(apply_edits(text, edits), tuple(edits), signature)
+            part = self._learned_edits(text[start:end], self.learned)
+            learned += [e._replace(start=e.start + start, end=e.end + start) for e in part]
+        if REPAIRS and spans:
+            figures = [e for e in figure_edits(text) if any(a <= e.start < b for a, b in spans)]
+            learned = capitalised(text, beside(learned, figures), spans)
+        plain: list[Edit] = []
+        if spans:
+            inside = restore_and_explain(text, self.base).edits
+            plain = [e for e in inside if any(a <= e.start and e.end <= b for a, b in spans)]
+        edits = beside([*twin.edits, *learned], plain)
+        restored = Restoration(apply_edits(text, edits), tuple(edits), self.signature)
         return LinkedRestored(restored, "twin", link.reference)
+
+    def _learned_edits(self, text: str, options: RestoreOptions | None) -> list[Edit]:
+        """The learned table's edits of ``text`` (none without a table)."""
+        if options is None:
+            return []
+        return list(restore_and_explain(text, options).edits)
+
+    def _no_twin(self, text: str) -> LinkedRestored:
+        """An input without a twin: the learned table where the gate admits it, beside
+        what plain ``restore`` does."""
+        plain = restore_and_explain(text, self.base).edits
+        learned: Sequence[Edit] = ()
+        if self.admitted is not None and (self.gate is None or self.gate.admits(text)):
+            learned = self._learned_edits(text, self.admitted)
+            if REPAIRS:
+                learned = capitalised(text, beside(learned, figure_edits(text)))
+        edits = beside(learned, plain)
+        how = "table" if learned else "plain" if edits else "unchanged"
+        restored = Restoration(apply_edits(text, edits), tuple(edits), self.signature)
+        return LinkedRestored(restored, how)
 
     @property
     def signature(self) -> str:
