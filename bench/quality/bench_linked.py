@@ -31,6 +31,10 @@ against plain ``restore``::
     python -m bench.quality.bench_linked                       # both spinners, held-out
     python -m bench.quality.bench_linked --split tune --spinner heavy
     python -m bench.quality.bench_linked --set unspin.twins.linked.LINKED_MIN_SPIN=0.5
+    python -m bench.quality.bench_linked --pile --spinner heavy  # match + restore --pile
+
+``--pile`` runs ``unspin match`` and ``unspin restore --pile`` (the CLI, as bench_match
+does) on bench_match's held-out pile shape built from the spinner's copies instead.
 
 ``--set MODULE.NAME=VALUE`` overrides a module constant for the run (to measure a lever).
 Evaluation only: nothing is written into the repository (texts stay in memory).
@@ -249,6 +253,62 @@ def seeds(fast: bool = False) -> dict:
     }
 
 
+def build_pile(spinner: str, seed: int = 1) -> tuple[Path, dict]:
+    """bench_match's held-out pile (stories 1350-2037: 300 copies with their originals, a
+    third of those cut, 75 copies without, 300 clean stories, 975 Reuters stories from
+    outside the dev set; headers and footers; shuffled names) with ``spinner``'s copies,
+    written under ``bench/out/`` (reused when there)."""
+    from bench import bench_match as m
+
+    spun = spun_copies(spinner)
+    folder = m.OUT / f"linked_pile_{spinner}_{seed}"
+    truth_path = folder.with_suffix(".truth.json")
+    if folder.exists() and truth_path.exists():
+        return folder, json.loads(truth_path.read_text())
+    chosen = w.split(SPLITS["heldout"])
+    rng = random.Random(seed)
+    rows: list[tuple[str, str, dict]] = []
+    for k, s in enumerate(chosen[:300]):
+        header, body, footer = wrap(spun[s.reuters_id], rng)
+        partial = k % 3 == 2
+        original = cut(s.original) if partial else s.original
+        kind = "spun_partial" if partial else "spun_whole"
+        truth = {"kind": kind, "twin": f"o{k}", "reference": header + s.original + footer}
+        rows.append((f"s{k}", header + body + footer, truth))
+        rows.append((f"o{k}", original, {"kind": "original", "reference": original}))
+    for k, s in enumerate(chosen[300:375]):
+        header, body, footer = wrap(spun[s.reuters_id], rng)
+        truth = {"kind": "spun_alone", "reference": header + s.original + footer}
+        rows.append((f"a{k}", header + body + footer, truth))
+    for k, s in enumerate(chosen[375:675]):
+        rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
+    for k, text in enumerate(m._unrelated(975, seed)):
+        rows.append((f"x{k}", text, {"kind": "clean", "reference": text}))
+    rng.shuffle(rows)
+    names = {key: f"{n:05d}.txt" for n, (key, _, _) in enumerate(rows)}
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = {}
+    for key, text, info in rows:
+        (folder / names[key]).write_text(text, encoding="utf-8")
+        if "twin" in info:
+            info["original"] = names[info.pop("twin")]
+        docs[names[key]] = info
+    truth_path.write_text(json.dumps({"docs": docs}))
+    return folder, {"docs": docs}
+
+
+def pile(spinner: str, seed: int = 1) -> dict:
+    """``unspin match`` and ``unspin restore --pile`` on :func:`build_pile`'s pile, scored
+    as bench_match scores its piles."""
+    from bench import bench_match as m
+
+    folder, truth = build_pile(spinner, seed)
+    report = {"pile": str(folder)}
+    report["match"] = m.match_report(folder, truth, m.OUT / f"links_linked_{spinner}.jsonl")
+    report["restore"] = m.restore_report(folder, truth, m.OUT / f"restored_linked_{spinner}")
+    return report
+
+
 def _override(setting: str) -> None:
     """``module.NAME=value``: set a module constant for this run."""
     target, value = setting.split("=", 1)
@@ -264,6 +324,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--risk", type=int, default=900, help="clean-risk texts")
     parser.add_argument("--set", action="append", default=[], help="module.NAME=json value")
     parser.add_argument("--no-seeds", action="store_true")
+    parser.add_argument(
+        "--pile", action="store_true", help="match + restore --pile on bench_match's held-out pile"
+    )
     parser.add_argument("--progress", action="store_true")
     parser.add_argument("--fast", action="store_true", help="the n-gram path (restore --fast)")
     args = parser.parse_args(argv)
@@ -273,6 +336,12 @@ def main(argv: list[str] | None = None) -> None:
         _override(setting)
     spinners = ("light", "heavy") if args.spinner == "both" else (args.spinner,)
     report: dict = {"split": args.split, "set": args.set}
+    if args.pile:
+        for spinner in spinners:
+            report[spinner] = pile(spinner, args.seed)
+            print(json.dumps({spinner: report[spinner]}), file=sys.stderr)
+        print(json.dumps(report, indent=1))
+        return
     for spinner in spinners:
         report[spinner] = measure(
             build(spinner, args.split, args.seed, args.risk), args.progress, args.fast

@@ -5,16 +5,23 @@ module's business: each input comes with a :class:`TwinLink` (the reference it c
 with its text; none; or clean). Then, for the run:
 
 1. a table is learned from the run's linked copies against their references
-   (:func:`unspin.twins.links_table.write_links_table`) and kept beside the restore
-   options' tables (the bundled table when none are given: a learned table adds to what
-   the bundled data restores, never replaces it);
-2. the no-twin gate is fitted on the same pairs (:func:`unspin.learn.pile_gate.fit_pile_gate`:
-   the spinner's forms present and the words they replace missing);
-3. each input is restored: a linked copy takes its reference's words where the reference
-   covers it (:func:`unspin.twins.twin_edits.twin_edits`, source ``twin:<reference id>``)
-   and the tables' edits elsewhere, with no spin gate (a link is proof of spinning) and
-   not in the copy's own header or footer; an input without a twin gets the tables only
-   when the gate admits it; a clean input comes back unchanged.
+   (:func:`unspin.twins.links_table.write_links_table`), unless one is given;
+2. the no-twin gate is fitted on the same pairs and a sample of the other references
+   (:func:`unspin.learn.pile_gate.fit_pile_gate`: the spinner's forms present and the
+   words they replace missing);
+3. each input is restored. A linked copy takes its reference's words where the reference
+   covers it (:func:`unspin.twins.twin_edits.twin_edits`, source ``twin:<reference id>``);
+   what it does not cover, but for the copy's own header and footer, gets the learned
+   table with no spin gate (a link is proof of spinning) and the repairs of
+   :mod:`unspin.twins.spun_repairs`. An input without a twin gets them when the gate
+   admits it. A clean input comes back unchanged.
+
+What plain ``restore`` does with the given options (the bundled table when none are
+given) is kept beside all of that, wherever the twin and the learned table leave it room:
+a twin and a learned table add to what the bundled data restores, never replace it. The
+learned table is used alone, not merged into the bundled one: merged, its rows were
+weighed as the bundled table's and undid less (spinner W, copies without a twin: 33.8%
+merged, 52.1% alone).
 
 >>> original = ("The lawyers told a federal judge on Friday that the company would appeal. "
 ...     "The judge said she would rule next week.")
@@ -51,6 +58,7 @@ __all__ = [
     "LINKED_MIN_SPIN",
     "NO_TWIN",
     "NO_TWIN_MIN_SPIN",
+    "PLAIN_WITHOUT_TWIN",
     "UNGATED_MIN_SPIN",
     "LinkedRestored",
     "LinkedRestorer",
@@ -71,6 +79,10 @@ GATE_SDS = 0.0
 #: ...and at least this log-likelihood ratio (spun over clean): evidence that makes even a
 #: prior of 1 in 100 that the text is this spinner's copy more likely than not.
 GATE_FLOOR = math.log(100)
+#: Whether an input without a twin that the gate keeps out still gets what plain
+#: ``restore`` does (the bundled data's restorations are never taken away; off, it comes
+#: back unchanged, as ``restore --pile`` did, without reading it).
+PLAIN_WITHOUT_TWIN = True
 #: Whether a text known to be spun also gets the repairs no table makes (figures, case).
 REPAIRS = True
 #: The spin estimate an input without a twin needs once the no-twin gate has admitted it.
@@ -228,13 +240,16 @@ class LinkedRestorer:
 
     def _no_twin(self, text: str) -> LinkedRestored:
         """An input without a twin: the learned table where the gate admits it, beside
-        what plain ``restore`` does."""
-        plain = restore_and_explain(text, self.base).edits
+        what plain ``restore`` does (with :data:`PLAIN_WITHOUT_TWIN`)."""
         learned: Sequence[Edit] = ()
-        if self.admitted is not None and (self.gate is None or self.gate.admits(text)):
+        admitted = self.admitted is not None and (self.gate is None or self.gate.admits(text))
+        if admitted:
             learned = self._learned_edits(text, self.admitted)
             if REPAIRS:
                 learned = capitalised(text, beside(learned, figure_edits(text)))
+        plain: Sequence[Edit] = ()
+        if admitted or PLAIN_WITHOUT_TWIN:
+            plain = restore_and_explain(text, self.base).edits
         edits = beside(learned, plain)
         how = "table" if learned else "plain" if edits else "unchanged"
         restored = Restoration(apply_edits(text, edits), tuple(edits), self.signature)

@@ -24,9 +24,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..learn.align import align, prepare
+from ..learn.gates import learned_threshold
 from ..learn.learner import LearnResult, learn_from_chosen, table_comments, write_learned_table
 from ..learn.pairing import Edge
 from ..learn.table_file import TableWritten
+from ..models.table import write_table
 
 __all__ = ["GATE_REFERENCES", "LINKS_MIN_COUNT", "learn_from_links", "write_links_table"]
 
@@ -88,7 +90,14 @@ def write_links_table(
             f"learned by unspin learn --refs from {len(pairs)} copies linked to their references",
             *table_comments(result)[1:],
         ]
+        name = name or output.stem
         rows, gate, threshold = write_learned_table(
-            gated, [clean], output, name or output.stem, [*header, *comments]
+            gated, [clean], output, name, [*header, *comments]
+        )
+    if threshold is None:  # too few clean texts for a gate: still a learned table's threshold
+        threshold = learned_threshold(result.method)
+        provenance = {"method": result.method, "docs": result.docs, "precision": result.precision}
+        write_table(
+            result.entries, output, name, [*header, *comments], None, threshold, **provenance
         )
     return TableWritten(output, rows, gate, threshold, learned=result)
