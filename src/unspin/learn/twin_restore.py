@@ -97,7 +97,8 @@ class PileRestorer:
         self.gate: PileGate | None = self._fit_gate()
         # the learned table beside the options' tables (the bundled one when none are
         # given: with the learned table alone, what the twin does not cover lost it)
-        self.linked = LinkedRestorer([], options, table=self.table, gate=self.gate)
+        pairs = [(self.pile.text(e.spun), self.pile.text(e.clean)) for e in self.pile.edges]
+        self.linked = LinkedRestorer(pairs, options, table=self.table, gate=self.gate)
         self.options = self.linked.options
 
     def restore(self, text: str) -> PileRestored:

@@ -50,7 +50,7 @@ from ..learn.pile_gate import PileGate, fit_pile_gate
 from ..options import RestoreOptions, resolve_options
 from ..restore.api import Edit, Restoration, apply_edits, restore_and_explain
 from .links_table import write_links_table
-from .spun_repairs import capitalised, figure_edits
+from .spun_repairs import capitalised, figure_edits, lowered_names, name_case_edits, names_in
 from .twin_edits import twin_edits, uncovered
 
 __all__ = [
@@ -85,6 +85,8 @@ GATE_FLOOR = math.log(100)
 PLAIN_WITHOUT_TWIN = True
 #: Whether a text known to be spun also gets the repairs no table makes (figures, case).
 REPAIRS = True
+#: Clean texts (linked references first, then others) names are learned from, at most.
+NAME_REFERENCES = 5000
 #: The spin estimate an input without a twin needs once the no-twin gate has admitted it.
 NO_TWIN_MIN_SPIN = 0.5
 #: The spin estimate an input without a twin needs in a run with too few links to fit a
@@ -179,6 +181,16 @@ class LinkedRestorer:
         #: both, for the signature
         self.options = with_table(self.base, self.table) if self.table else self.base
         self.gate: PileGate | None = gate or self._fit_gate(pairs, references)
+        texts = [r for _, r in pairs][:NAME_REFERENCES]
+        room = NAME_REFERENCES - len(texts)
+        others = list(references)
+        texts += random.Random(0).sample(others, room) if len(others) > room else others
+        #: names clean text writes capitalised and the spinner in lower case, for
+        #: :func:`~.spun_repairs.name_case_edits`
+        self.names = {}
+        if REPAIRS and pairs:
+            lowered = lowered_names(pairs)
+            self.names = {k: v for k, v in names_in(texts).items() if any(w in lowered for w in k)}
         #: the learned table alone, for what a twin leaves of a copy and for texts the
         #: gate admits (its own rows are not weighed as the bundled table's)
         self.learned: RestoreOptions | None = None
@@ -222,8 +234,8 @@ class LinkedRestorer:
             part = self._learned_edits(text[start:end], self.learned)
             learned += [e._replace(start=e.start + start, end=e.end + start) for e in part]
         if REPAIRS and spans:
-            figures = [e for e in figure_edits(text) if any(a <= e.start < b for a, b in spans)]
-            learned = capitalised(text, beside(learned, figures), spans)
+            repairs = [e for e in self._repairs(text) if any(a <= e.start < b for a, b in spans)]
+            learned = capitalised(text, beside(learned, repairs), spans)
         plain: list[Edit] = []
         if spans:
             inside = restore_and_explain(text, self.base).edits
@@ -231,6 +243,10 @@ class LinkedRestorer:
         edits = beside([*twin.edits, *learned], plain)
         restored = Restoration(apply_edits(text, edits), tuple(edits), self.signature)
         return LinkedRestored(restored, "twin", link.reference)
+
+    def _repairs(self, text: str) -> list[Edit]:
+        """The repairs of a text known to be spun: figures and names."""
+        return beside(figure_edits(text), name_case_edits(text, self.names))
 
     def _learned_edits(self, text: str, options: RestoreOptions | None) -> list[Edit]:
         """The learned table's edits of ``text`` (none without a table)."""
@@ -246,7 +262,7 @@ class LinkedRestorer:
         if admitted:
             learned = self._learned_edits(text, self.admitted)
             if REPAIRS:
-                learned = capitalised(text, beside(learned, figure_edits(text)))
+                learned = capitalised(text, beside(learned, self._repairs(text)))
         plain: Sequence[Edit] = ()
         if admitted or PLAIN_WITHOUT_TWIN:
             plain = restore_and_explain(text, self.base).edits

@@ -28,9 +28,16 @@ from ..learn.gates import learned_threshold
 from ..learn.learner import LearnResult, learn_from_chosen, table_comments, write_learned_table
 from ..learn.pairing import Edge
 from ..learn.table_file import TableWritten
-from ..models.table import write_table
+from ..models.table import merge_entries, write_table
+from .number_rows import number_rows
 
-__all__ = ["GATE_REFERENCES", "LINKS_MIN_COUNT", "learn_from_links", "write_links_table"]
+__all__ = [
+    "GATE_REFERENCES",
+    "LINKS_MIN_COUNT",
+    "NUMBER_ROWS",
+    "learn_from_links",
+    "write_links_table",
+]
 
 #: Clean documents the learned table's own spin gate is measured on, at most: the linked
 #: references first, then others drawn from the index (the gate reads each with the
@@ -42,21 +49,35 @@ GATE_REFERENCES = 600
 #: undone at 1, 50.4 / 48.9% at 2, 50.0 / 47.9% at 3; held-out stories 50.1 / 49.9% at 1,
 #: 47.9 / 47.6% at 2.
 LINKS_MIN_COUNT = 1
+#: Whether a spinner seen spelling out figures gets rows back to digits for every number
+#: below a hundred (:mod:`unspin.twins.number_rows`).
+NUMBER_ROWS = True
 
 
 def learn_from_links(
-    pairs: Iterable[tuple[str, str]], *, min_count: int = 2, pile_min_count: int | None = None
+    pairs: Iterable[tuple[str, str]],
+    *,
+    min_count: int = 2,
+    pile_min_count: int | None = LINKS_MIN_COUNT,
 ) -> LearnResult:
     """Table entries from ``(copy, reference)`` pairs: each copy aligned with the
     reference it was spun from, swaps counted as :func:`unspin.learn.learn` counts a
-    pile's (``min_count``, ``pile_min_count`` as there). Documents are numbered copy,
-    reference, copy, reference... (``spun_documents`` even, ``clean_documents`` odd)."""
+    pile's (``min_count``, ``pile_min_count`` as there), and spelled numbers back to
+    digits when the copies show the spinner spelling them out
+    (:func:`unspin.twins.number_rows.number_rows`, with :data:`NUMBER_ROWS`). Documents
+    are numbered copy, reference, copy, reference... (``spun_documents`` even,
+    ``clean_documents`` odd)."""
     chosen = []
     n = 0
     for n, (copy, reference) in enumerate(pairs, 1):
         alignment = align(prepare(copy), prepare(reference))
         chosen.append(Edge(2 * n - 2, 2 * n - 1, 0.0, alignment.coverage, alignment))
-    return learn_from_chosen(2 * n, chosen, min_count=min_count, pile_min_count=pile_min_count)
+    result = learn_from_chosen(2 * n, chosen, min_count=min_count, pile_min_count=pile_min_count)
+    numbers = number_rows(e.alignment for e in chosen) if NUMBER_ROWS else []
+    if not numbers:
+        return result
+    entries = merge_entries([*result.entries, *numbers])
+    return replace(result, entries=sorted(entries, key=lambda e: (e.spun, e.original)))
 
 
 def write_links_table(

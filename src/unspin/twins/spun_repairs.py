@@ -21,11 +21,21 @@ The company stated it would appeal.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..restore.api import Edit
 
-__all__ = ["capitalised", "figure_edits", "spelled_value"]
+__all__ = [
+    "MIN_NAME_COUNT",
+    "MIN_NAME_SHARE",
+    "capitalised",
+    "figure_edits",
+    "name_case_edits",
+    "lowered_names",
+    "names_in",
+    "spelled_value",
+]
 
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = [
@@ -129,3 +139,94 @@ def capitalised(
             Edit(start, start + len(found), found, found[0].upper() + found[1:], 1.0, source)
         )
     return sorted(kept, key=lambda e: e.start)
+
+
+#: A word (or two) counts as a name when clean text writes it at least this many times
+#: inside sentences...
+MIN_NAME_COUNT = 5
+#: ...and capitalised at least this share of them ("Japanese", "New York"; not "May").
+MIN_NAME_SHARE = 0.95
+
+
+def names_in(texts: Iterable[str]) -> dict[tuple[str, ...], str]:
+    """Words and word pairs that clean ``texts`` write capitalised inside sentences
+    (:data:`MIN_NAME_COUNT`, :data:`MIN_NAME_SHARE`), by their lower-case keys.
+
+    >>> names = names_in(["Exports to Japanese buyers rose, the New York office said."] * 5)
+    >>> names[("japanese",)], names[("new", "york")], ("office",) in names
+    ('Japanese', 'New York', False)
+    """
+    from ..text.tokens import sentence_spans, tokenize
+
+    total: Counter[tuple[str, ...]] = Counter()
+    forms: dict[tuple[str, ...], Counter[str]] = {}
+    for text in texts:
+        tokens = tokenize(text)
+        for a, b in sentence_spans(tokens, text):
+            words = [t.text for t in tokens[a + 1 : b] if t.kind == "word"]
+            for n in (1, 2):
+                for i in range(len(words) - n + 1):
+                    form = " ".join(words[i : i + n])
+                    key = tuple(form.lower().split())
+                    total[key] += 1
+                    if all(w[:1].isupper() for w in words[i : i + n]):
+                        forms.setdefault(key, Counter())[form] += 1
+    names = {}
+    for key, counted in forms.items():
+        form, n = counted.most_common(1)[0]
+        if total[key] >= MIN_NAME_COUNT and n >= MIN_NAME_SHARE * total[key]:
+            names[key] = form
+    return names
+
+
+def lowered_names(pairs: Iterable[tuple[str, str]]) -> set[str]:
+    """Words the spinner writes in lower case where the original has a capital: written
+    lower case in a copy, and in its reference only capitalised (inside sentences).
+
+    >>> sorted(lowered_names([("the japanese office of the bank", "The Japanese office "
+    ...     "of the bank"), ("March exports", "March exports")]))
+    ['japanese']
+    """
+    from ..text.tokens import sentence_spans, tokenize
+
+    lowered: set[str] = set()
+    for copy, reference in pairs:
+        tokens = tokenize(reference)
+        capital: set[str] = set()
+        lower: set[str] = set()
+        for a, b in sentence_spans(tokens, reference):
+            for t in tokens[a + 1 : b]:
+                if t.kind == "word":
+                    (capital if t.text[:1].isupper() else lower).add(t.text.lower())
+        written = {t.text for t in tokenize(copy) if t.kind == "word" and t.text.islower()}
+        lowered |= (capital - lower) & written
+    return lowered
+
+
+def name_case_edits(
+    text: str, names: Mapping[tuple[str, ...], str], source: str = "case"
+) -> list[Edit]:
+    """Edits giving the words of ``text`` written all in lower case that :func:`names_in`
+    found to be names their capitals (a heavy spinner writes its swaps in lower case);
+    word pairs first ("united states" -> "United States")."""
+    from ..text.tokens import tokenize
+
+    words = [t for t in tokenize(text) if t.kind == "word"]
+    edits: list[Edit] = []
+    i = 0
+    while i < len(words):
+        for n in (2, 1):
+            part = words[i : i + n]
+            if len(part) < n or not all(t.text.islower() for t in part):
+                continue
+            if n == 2 and text[part[0].end : part[1].start] != " ":
+                continue
+            name = names.get(tuple(t.text for t in part))
+            if name is not None:
+                found = text[part[0].start : part[-1].end]
+                edits.append(Edit(part[0].start, part[-1].end, found, name, 1.0, source))
+                i += n
+                break
+        else:
+            i += 1
+    return edits
