@@ -225,3 +225,31 @@ def test_repairs_for_spun_text() -> None:
         "The corporate stated sales rose to 5.93 mln from 50,000. it said"
     )  # the last sentence has no edit: its case is left alone
     assert figure_edits("The index rose 6.9 pct to 1,234.5 in one day.") == []
+
+
+def test_a_spinner_seen_spelling_figures_gets_rows_for_every_number() -> None:
+    figures = [("seventy eight", 78), ("fifteen", 15), ("forty", 40), ("twenty one", 21)]
+    pairs = [
+        (f"Sales rose {w} pct to 9 mln dlrs.", f"Sales rose {n} pct to 9 mln dlrs.")
+        for w, n in figures
+    ] * 2
+    rows = {(e.spun, e.original) for e in learn_from_links(pairs).entries}
+    assert {("seventy eight", "78"), ("ninety two", "92"), ("ninety-two", "92")} <= rows
+    # two clean versions writing one number both ways are no habit
+    assert not any(e.original.isdigit() for e in learn_from_links(pairs[:1]).entries)
+
+
+def test_names_the_spinner_lowers_get_their_capitals_back() -> None:
+    from unspin.twins.spun_repairs import lowered_names, name_case_edits, names_in
+
+    pairs = [("the japanese bank said", "The Japanese bank said"), ("in march", "in March")]
+    lowered = lowered_names(pairs)
+    assert lowered == {"japanese", "march"}
+    clean = ["Shares of Japanese banks fell in March, the Tokyo exchange said."] * 5
+    clean += ["Protesters began the march at noon."]
+    names = {k: v for k, v in names_in(clean).items() if any(w in lowered for w in k)}
+    text = "the japanese banks will march on"
+    # "march" is written lower case in clean text too: only "japanese" is a name
+    assert [(e.found, e.restored) for e in name_case_edits(text, names)] == [
+        ("japanese", "Japanese")
+    ]

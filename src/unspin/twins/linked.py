@@ -181,16 +181,8 @@ class LinkedRestorer:
         #: both, for the signature
         self.options = with_table(self.base, self.table) if self.table else self.base
         self.gate: PileGate | None = gate or self._fit_gate(pairs, references)
-        texts = [r for _, r in pairs][:NAME_REFERENCES]
-        room = NAME_REFERENCES - len(texts)
-        others = list(references)
-        texts += random.Random(0).sample(others, room) if len(others) > room else others
-        #: names clean text writes capitalised and the spinner in lower case, for
-        #: :func:`~.spun_repairs.name_case_edits`
-        self.names = {}
-        if REPAIRS and pairs:
-            lowered = lowered_names(pairs)
-            self.names = {k: v for k, v in names_in(texts).items() if any(w in lowered for w in k)}
+        #: names clean text writes capitalised and the spinner in lower case
+        self.names = _names(pairs, references) if REPAIRS else {}
         #: the learned table alone, for what a twin leaves of a copy and for texts the
         #: gate admits (its own rows are not weighed as the bundled table's)
         self.learned: RestoreOptions | None = None
@@ -287,6 +279,23 @@ class LinkedRestorer:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _names(
+    pairs: Sequence[tuple[str, str]], references: Sequence[str]
+) -> dict[tuple[str, ...], str]:
+    """Names for :func:`~.spun_repairs.name_case_edits`: words (and pairs of words, either
+    of them) the linked copies write in lower case where their references capitalise
+    them, as clean text writes them (the linked references and a sample of the others,
+    :data:`NAME_REFERENCES` in all)."""
+    lowered = lowered_names(pairs)
+    if not lowered:
+        return {}
+    texts = [r for _, r in pairs][:NAME_REFERENCES]
+    room = NAME_REFERENCES - len(texts)
+    others = list(references)
+    texts += random.Random(0).sample(others, room) if len(others) > room else others
+    return {k: v for k, v in names_in(texts).items() if any(w in lowered for w in k)}
 
 
 def restore_linked(
