@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from unspin.learn.align import align, align_texts, prepare
-from unspin.learn.neardup import NearDupIndex
+from unspin.twins.align import align, align_texts, prepare
+from unspin.twins.neardup import NearDupIndex
 
 CLEAN = (
     "Twitter sued the Trump administration on Thursday, trying to stop an attempt at forcing "

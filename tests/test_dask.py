@@ -206,8 +206,8 @@ def test_pile_chunks_cut_big_jsonl_files_in_reading_order(pile: Path) -> None:
 
 def test_candidate_pairs_on_cluster_are_the_one_process_index(client: object, pile: Path) -> None:
     from unspin.learn.distributed import candidate_pairs_distributed
-    from unspin.learn.neardup import candidate_pairs
     from unspin.text.corpus import iter_documents
+    from unspin.twins.neardup import candidate_pairs
 
     docs = list(iter_documents([pile]))
     expected = sorted(candidate_pairs((n, d.text) for n, d in enumerate(docs)))

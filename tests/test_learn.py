@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import CorpusFormatError, InputNotFoundError
-from unspin.learn.align import align_texts
 from unspin.learn.learner import BigramSketch, learn, merge, spin_margin, table_comments
 from unspin.learn.phrases import clean_pair, phrase_entries
 from unspin.models.table import Entry, load_table, write_table
 from unspin.text.corpus import iter_documents
 from unspin.text.tokens import norm, tokenize
+from unspin.twins.align import align_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

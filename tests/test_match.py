@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from unspin.cli import app
-from unspin.learn.link_choice import WEAK_MARGIN, choose_links
-from unspin.learn.match import PairFeatures, PileIndex, iter_pile, match_pile
-from unspin.learn.pairing import Edge
+from unspin.twins.link_choice import WEAK_MARGIN, choose_links
+from unspin.twins.match import PairFeatures, PileIndex, iter_pile, match_pile
+from unspin.twins.pairing import Edge
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -144,7 +144,7 @@ def test_an_outside_texts_unsure_side_needs_settling(
 ) -> None:
     """Every side counted weak: the outside copy takes the pile's original only if
     ``settle`` reads the copy as the spun one."""
-    from unspin.learn import link_choice
+    from unspin.twins import link_choice
 
     monkeypatch.setattr(link_choice, "WEAK_MARGIN", float("inf"))
     pile = write(tmp_path / "pile", {"original.txt": seed("001"), "other.txt": seed("003")})
@@ -251,7 +251,7 @@ def test_a_copy_is_not_linked_to_a_document_that_looks_spun() -> None:
 def test_restore_from_twin_takes_the_originals_words_and_keeps_the_copys_lines(
     tmp_path: Path,
 ) -> None:
-    from unspin.learn.twin_restore import PileRestorer
+    from unspin.twins.pile_restore import PileRestorer
 
     original = seed("001")
     copy = HEADER + seed("000") + FOOTER
@@ -265,7 +265,7 @@ def test_restore_from_twin_takes_the_originals_words_and_keeps_the_copys_lines(
         twin = [e for e in done.restoration.edits if e.source.startswith("twin:")]
         assert twin and all(e.restored in original for e in twin)
         # sentences of the original come back word for word (000 rewrote some of them)
-        from unspin.learn.align import prepare
+        from unspin.twins.align import prepare
 
         sentences = [
             original[x.tokens[0].start : x.tokens[-1].end] for x in prepare(original).sentences
@@ -311,7 +311,7 @@ def spin(text: str) -> str:
 
 
 def test_a_whole_twin_restores_a_generated_copy_exactly(tmp_path: Path) -> None:
-    from unspin.learn.twin_restore import PileRestorer
+    from unspin.twins.pile_restore import PileRestorer
 
     original = "\n".join(STORY) + "\n"
     copy = HEADER + spin(original) + FOOTER
@@ -354,7 +354,7 @@ def test_restore_pile_cli_files_and_jsonl(tmp_path: Path) -> None:
 
 def test_match_on_dask_gives_the_same_links(tmp_path: Path) -> None:
     pytest.importorskip("dask.bag")
-    from unspin.learn.match_distributed import match_pile_dask
+    from unspin.twins.match_distributed import match_pile_dask
 
     pile = write(
         tmp_path / "pile",
@@ -390,8 +390,8 @@ def test_restore_pile_names_and_skips_bad_pile_entries(tmp_path: Path) -> None:
 def test_pile_agrees_needs_one_way_votes_for_a_pairs_swaps() -> None:
     from collections import Counter
 
-    from unspin.learn.align import align_texts
-    from unspin.learn.pair_check import pile_agrees
+    from unspin.twins.align import align_texts
+    from unspin.twins.pair_check import pile_agrees
 
     pair = align_texts("He stated it was late today.", "He said it was late today.")
     votes = Counter({("stated", "said"): 9})

@@ -1,11 +1,11 @@
-"""The pile's gate for texts without a twin (generated stories; see unspin.learn.pile_gate)."""
+"""The pile's gate for texts without a twin (generated stories; see unspin.twins.pile_gate)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from unspin.learn.pile_gate import MIN_DOCUMENTS, fit_pile_gate, phrases_in
 from unspin.models.table import phrase_key
+from unspin.twins.pile_gate import MIN_DOCUMENTS, fit_pile_gate, phrases_in
 
 SWAPS = {
     "lawyers": "attorneys",
@@ -86,7 +86,7 @@ def test_a_pile_with_too_few_pairs_has_no_gate() -> None:
 
 
 def test_restore_pile_gates_texts_without_a_twin_by_the_piles_pairs(tmp_path: Path) -> None:
-    from unspin.learn.twin_restore import PileRestorer
+    from unspin.twins.pile_restore import PileRestorer
 
     originals = [" ".join(STORIES), " ".join(MORE[:6]), " ".join(MORE[6:])]
     pile = tmp_path / "pile"

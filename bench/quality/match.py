@@ -7,16 +7,16 @@ Two piles, so that what is reported was not tuned on (``spinner_w``'s splits):
   copies with a content farm's header and/or footer whose originals are in the pile (a
   third of those originals cut to their first 60%), 150 spun copies without an original,
   600 unrelated clean stories. Every threshold of ``unspin match`` (the swap, recurrence,
-  margin and settle gates of :mod:`unspin.learn.match` and :mod:`unspin.learn.link_choice`)
+  margin and settle gates of :mod:`unspin.twins.match` and :mod:`unspin.twins.link_choice`)
   and ``restore --pile``'s small-pile fallback (a spin estimate of 0.86) were tuned on this
-  pile (the pile's gate, :mod:`unspin.learn.pile_gate`, on both piles).
+  pile (the pile's gate, :mod:`unspin.twins.pile_gate`, on both piles).
 - ``heldout`` (the default, from stories 1350-2037, :data:`HELDOUT`, which nothing in
   ``match`` or ``restore --pile`` was tuned on; 1350-1837 are in spinner W's ``tune`` split,
   used to calibrate restore's decision model and the detector, 1838-2037 are its ``test``
   split): the same shape at half the copies (300 with original, 75 without, 300 clean
   stories) plus 975 Reuters stories from outside the dev set, 1,950 documents in all.
 
-One exception: :data:`unspin.learn.link_choice.SAME_TEXT_SHARE` (0.97, which originals count
+One exception: :data:`unspin.twins.link_choice.SAME_TEXT_SHARE` (0.97, which originals count
 as one text) was set after looking at held-out links (two Reuters versions a word apart).
 
 One ``.txt`` file each, names shuffled so nothing can be read off them::
@@ -245,9 +245,9 @@ def match_report(folder: Path, truth: dict, output: Path, extra: list[str] = ())
 
 
 def _same_text(text: str, path: Path) -> bool:
-    """Whether a pile file holds ``text``'s text (as :func:`unspin.learn.link_choice.same_text`
+    """Whether a pile file holds ``text``'s text (as :func:`unspin.twins.link_choice.same_text`
     says: identical, cut or a word apart)."""
-    from unspin.learn.link_choice import same_text
+    from unspin.twins.link_choice import same_text
 
     return same_text(text, path.read_text(encoding="utf-8"))
 
@@ -314,9 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--restore-only", action="store_true")
     parser.add_argument("--scaling", default="", help="comma-separated pile sizes")
     parser.add_argument("--pile", choices=("heldout", "tune"), default="heldout")
-    parser.add_argument(
-        "--heavy", action="store_true", help="copies from spinner W's heavy proxy"
-    )
+    parser.add_argument("--heavy", action="store_true", help="copies from spinner W's heavy proxy")
     args = parser.parse_args(argv)
     if not w.available():
         sys.exit("skipped: the spinner W dev set or Reuters corpus is absent (needs ../shared)")

@@ -31,8 +31,8 @@ from bench.spinners import spinner_w as w
 def aligned_counts(stories) -> Counter[tuple[str, str]]:
     """(spun, original) counts of every swap aligned between each story's spun copy and
     its original (split and decomposed as ``unspin learn`` does)."""
-    from unspin.learn.align import align, prepare
     from unspin.learn.row_stats import _Stats
+    from unspin.twins.align import align, prepare
 
     stats = _Stats()
     for s in stories:

@@ -107,7 +107,7 @@ def _designs() -> dict[str, tuple[Callable[[str], Sequence[int]], Callable[[str]
         return {f"{x} {y}" for x, y in zip(a, a[1:], strict=False)}
 
     def skeleton(tokens: list[str]) -> set[str]:
-        from unspin.learn.neardup import STOPWORDS
+        from unspin.twins.neardup import STOPWORDS
 
         sk = [t if t in STOPWORDS else "_" for t in tokens]
         return {
@@ -141,8 +141,8 @@ def _designs() -> dict[str, tuple[Callable[[str], Sequence[int]], Callable[[str]
 
 
 def _minhash_recall(refs: list[dict], queries: list[dict]) -> dict:
-    """Today's MinHash LSH (learn/neardup.py): candidates ranked by estimated Jaccard."""
-    from unspin.learn.neardup import NearDupIndex
+    """Today's MinHash LSH (twins/neardup.py): candidates ranked by estimated Jaccard."""
+    from unspin.twins.neardup import NearDupIndex
 
     index = NearDupIndex()
     started = time.perf_counter()

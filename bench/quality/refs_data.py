@@ -15,7 +15,7 @@ Wikipedia chunks cut at sentence ends) and queries:
 Two sets, so that what is reported was not tuned on: ``tune`` (indexed copies from spinner
 W's dev stories 0-599, unindexed 600-749) and ``heldout`` (indexed 1350-1949, unindexed
 1950-2037 and 750-811). A link counts as right when it goes to the true original or to a
-reference holding the same text (:func:`unspin.learn.link_choice.same_text`: Reuters holds
+reference holding the same text (:func:`unspin.twins.link_choice.same_text`: Reuters holds
 some stories twice).
 """
 
@@ -154,7 +154,7 @@ def reuters_groups(docs: list[dict]) -> tuple[dict[str, int], dict[str, set[str]
     and its versions (:func:`version_of`, by id)."""
     from wordfreq import get_frequency_dict, zipf_frequency
 
-    from unspin.learn.link_choice import same_text
+    from unspin.twins.link_choice import same_text
 
     freq = get_frequency_dict("en")
     zipf = {w: zipf_frequency(w, "en") for w in freq if freq[w] > 1e-6}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -39,7 +40,7 @@ from bench.common import (
     wrong_per_1000,
 )
 from bench.spinners import spinner_w
-from unspin import RestoreOptions, apply_edits, restore, restore_and_explain
+from unspin import Edit, RestoreOptions, apply_edits, restore, restore_and_explain
 from unspin.text.tokens import sentence_spans, tokenize
 
 # A stretch this long that one side of a sentence pair lacks is no spinner's swap: the
@@ -75,19 +76,25 @@ def _words(text: str) -> list[str]:
     return [t for t in tokens(text) if t[0].isalnum()]
 
 
-def evaluate_seeds(options: RestoreOptions) -> dict[str, float]:
-    """Seed 000 restored as a whole document, scored sentence by sentence against 001;
-    seed 004 against its reconstruction; wrong changes on the whole of 001 and 003."""
+def seed_reductions(edits: Sequence[Edit]) -> list[tuple[int, int]]:
+    """Word errors (before, after) of each seed-000 sentence that 001 covers, once the
+    ``edits`` (made to the whole of seed 000) are applied."""
     spun, by_sentence = seed("000"), dict(seed_pairs())
-    restored = restore_and_explain(spun, options)
     reductions = []
     for a, b in sentences(spun):
         if spun[a:b] in by_sentence:
-            inside = [e._replace(start=e.start - a, end=e.end - a) for e in restored.edits
+            inside = [e._replace(start=e.start - a, end=e.end - a) for e in edits
                       if a <= e.start and e.end <= b]  # fmt: skip
             text = spun[a:b]
             fixed = apply_edits(text, inside)
             reductions.append(error_reduction(text, fixed, by_sentence[text]))
+    return reductions
+
+
+def evaluate_seeds(options: RestoreOptions) -> dict[str, float]:
+    """Seed 000 restored as a whole document, scored sentence by sentence against 001;
+    seed 004 against its reconstruction; wrong changes on the whole of 001 and 003."""
+    reductions = seed_reductions(restore_and_explain(seed("000"), options).edits)
     s004 = seed("004")
     original = (ROOT / "bench" / "references" / "004_reconstructed.txt").read_text("utf-8")
     r004 = restore(s004, options)

@@ -1,7 +1,7 @@
 """Command-line interface: flags become options and library calls; messages and exit codes
 live here, the work does not. Flags become a RestoreOptions in
 :func:`unspin.cli_options.make_options`; ``restore`` calls :mod:`unspin.pipelines.files`
-(with ``--pile``, :mod:`unspin.learn.twin_restore`); ``explain`` and ``score`` are in
+(with ``--pile``, :mod:`unspin.twins.pile_restore`); ``explain`` and ``score`` are in
 :mod:`unspin.cli_inspect`; ``learn``, ``match`` and ``train-lm`` in
 :mod:`unspin.cli_learn`. All of them register on :data:`unspin.cli_options.app`."""
 
@@ -223,9 +223,9 @@ def restore(
 def _pile_restorer(  # type: ignore[no-untyped-def]
     pile: list[Path], options: RestoreOptions, field: str, id_field: str, quiet: bool
 ):
-    """Index ``pile`` and learn its table (:class:`unspin.learn.twin_restore.PileRestorer`),
+    """Index ``pile`` and learn its table (:class:`unspin.twins.pile_restore.PileRestorer`),
     naming bad entries on stderr."""
-    from .learn.twin_restore import PileRestorer
+    from .twins.pile_restore import PileRestorer
 
     def named(message: str) -> None:
         typer.echo(f"unspin: {message}; skipped", err=True)

@@ -1,5 +1,5 @@
 """The commands that learn from a pile: ``learn`` (:mod:`unspin.learn.table_file`),
-``match`` (:mod:`unspin.learn.match`) and ``train-lm``
+``match`` (:mod:`unspin.twins.match`) and ``train-lm``
 (:mod:`unspin.models.lm_train`). They register on :data:`unspin.cli_options.app`;
 :mod:`unspin.cli` imports this module."""
 
@@ -169,8 +169,8 @@ def match_command(
     Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
     stderr) were skipped.
     """
-    from .learn.match import match_pile
     from .pipelines.files import AtomicOutput
+    from .twins.match import match_pile
 
     def named(message: str) -> None:
         typer.echo(f"unspin: {message}; skipped", err=True)

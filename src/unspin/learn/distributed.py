@@ -5,9 +5,9 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn.learner`'s o
 
 1. **Index** (map over chunks of the pile, every document; a chunk is a group of files,
    or byte ranges of a big plain ``.jsonl`` file, in reading order): tokens
-   (:func:`~unspin.learn.pairing.document_keys`), the chunk's
-   :class:`~unspin.learn.pairing.BigramSketch` and each document's MinHash signature
-   (:class:`~unspin.learn.neardup.NearDupIndex`), cut into the LSH bands the one-process
+   (:func:`~unspin.twins.pairing.document_keys`), the chunk's
+   :class:`~unspin.twins.pairing.BigramSketch` and each document's MinHash signature
+   (:class:`~unspin.twins.neardup.NearDupIndex`), cut into the LSH bands the one-process
    index uses. *Reduce*: the sketches' counts are summed (sent as sparse slot counts);
    band keys are shuffled into buckets by a stable hash, and each bucket task pairs the
    documents that share a band key. Two documents are LSH candidates exactly when they
@@ -15,12 +15,12 @@ over partitions of the pile and reduces, calling :mod:`unspin.learn.learner`'s o
    candidate set.
 2. **Verify** (map over groups of candidate pairs, in sorted order): each chunk sends
    each group the texts it needs; the group task prepares and aligns its pairs
-   (:func:`~unspin.learn.pairing.verify_pair`, with the summed sketch and the worker's LM). A
+   (:func:`~unspin.twins.pairing.verify_pair`, with the summed sketch and the worker's LM). A
    document in several groups is prepared once per group (prepared documents only align
    within one process: their codes come from the process's token vocabulary).
-   *Reduce*: :func:`~unspin.learn.pairing.direction_votes` per group, summed (a sum of counts).
-3. **Orient** (map over groups, with the votes): :func:`~unspin.learn.pairing.orient_pairs`.
-   *Reduce* on the client: :func:`~unspin.learn.pairing.choose_pairs` on the edges' numbers
+   *Reduce*: :func:`~unspin.twins.pairing.direction_votes` per group, summed (a sum of counts).
+3. **Orient** (map over groups, with the votes): :func:`~unspin.twins.pairing.orient_pairs`.
+   *Reduce* on the client: :func:`~unspin.twins.pairing.choose_pairs` on the edges' numbers
    (no texts), then only the chosen edges' alignments are fetched.
 4. **Count**: :func:`~unspin.learn.learner.learn_from_chosen` on the client, as in one process.
 
@@ -56,10 +56,9 @@ from typing import Any
 
 from ..errors import CorpusFormatError
 from ..text.corpus import _expand, iter_documents
-from .align import prepare
-from .learner import learn_from_chosen
-from .neardup import NearDupIndex
-from .pairing import (
+from ..twins.align import prepare
+from ..twins.neardup import NearDupIndex
+from ..twins.pairing import (
     FULL_PILE,
     BigramSketch,
     Edge,
@@ -70,6 +69,7 @@ from .pairing import (
     orient_pairs,
     verify_pair,
 )
+from .learner import learn_from_chosen
 from .result import LearnResult
 
 __all__ = ["learn_distributed", "candidate_pairs_distributed", "cache_report", "main"]
@@ -176,7 +176,7 @@ def _signer() -> NearDupIndex:
 def _index_chunk(pieces: Sequence[Piece], field: str, buckets: int) -> tuple:
     """Step 1 on one chunk: (documents, sparse bigram counts, band keys per bucket).
 
-    The band keys are those :class:`~unspin.learn.neardup.NearDupIndex`'s LSH files documents
+    The band keys are those :class:`~unspin.twins.neardup.NearDupIndex`'s LSH files documents
     under (datasketch's own ranges and byte keys; a test compares the candidate pairs
     with the one-process index's).
     """
@@ -251,7 +251,7 @@ def _verify_group(pairs: Sequence[Pair], sketch: BigramSketch, *texts: dict[int,
     """Step 2 on one group of candidate pairs: ``(a, b, alignment, margin)`` per verified pair.
 
     Documents are prepared here, not where they are read: a prepared document's sentence
-    codes come from its process's token vocabulary (:mod:`unspin.learn.align`), so only
+    codes come from its process's token vocabulary (:mod:`unspin.twins.align`), so only
     documents prepared in one process can be aligned with each other.
     """
     known: dict[int, str] = {}

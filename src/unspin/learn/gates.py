@@ -71,6 +71,7 @@ def clean_spin_gate(
 
     if len(result.clean_documents) < MIN_GATE_DOCUMENTS:
         return None
+    # the share of table hits does not depend on the judge: the fast path reads it the same
     engine = engine_for(table, RestoreOptions(thorough=False))
     documents = tqdm_documents(iter_documents(paths, field), result, progress, "spin gate")
     rates = sorted(

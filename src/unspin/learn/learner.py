@@ -1,6 +1,6 @@
 """Learn the spinner's dictionary from a pile of unlabelled articles.
 
-The pile's spun/clean pairs come from :mod:`unspin.learn.pairing` (near duplicates, which
+The pile's spun/clean pairs come from :mod:`unspin.twins.pairing` (near duplicates, which
 side is spun, word alignment); here their swapped phrases are counted, and statistics
 keep what is systematic:
 
@@ -31,8 +31,8 @@ from pathlib import Path
 
 from ..models.table import Entry, load_merged, merge_entries
 from ..text.corpus import iter_pairs
-from .align import Change, align, prepare
-from .pairing import (  # noqa: F401 - shared with unspin match; names kept here too  # noqa: F401
+from ..twins.align import Change, align, prepare
+from ..twins.pairing import (  # noqa: F401 - shared with unspin match; names kept here too  # noqa: F401
     FULL_PILE,
     MIN_COVERAGE,
     MIN_DENSITY,
@@ -47,9 +47,9 @@ from .pairing import (  # noqa: F401 - shared with unspin match; names kept here
     spin_margin,
     verify_pair,
 )
-from .pairing import Edge as _Edge
-from .pairing import choose_pairs as _choose_pairs
-from .pairing import pile_edges as _pile_edges
+from ..twins.pairing import Edge as _Edge
+from ..twins.pairing import choose_pairs as _choose_pairs
+from ..twins.pairing import pile_edges as _pile_edges
 from .phrases import phrase_entries
 from .result import LearnResult, LearnSummary
 from .row_stats import _significant, _Stats, heldout_precision

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..models.table import Entry, phrase_key
 from ..text.inflect import is_inflection
-from .align import Alignment, Change, Prepared, Substitution
+from ..twins.align import Alignment, Change, Prepared, Substitution
 
 MIN_P_RESTORE = 0.05
 # Rows learned from a pile need more: on spinner W (TUNE stories, a table learned from its

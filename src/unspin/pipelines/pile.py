@@ -1,5 +1,5 @@
 """Restoring files and JSONL streams with a pile (``unspin restore --pile``): each text from
-its twin in the pile when it has one (:class:`unspin.learn.twin_restore.PileRestorer`).
+its twin in the pile when it has one (:class:`unspin.twins.pile_restore.PileRestorer`).
 
 Plain files are read whole (a pile's documents are articles); JSONL is restored line by
 line, every line coming out in order: unchanged records and malformed lines byte for
@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 
 from ..errors import InputDecodeError
-from ..learn.twin_restore import PileRestorer
+from ..twins.pile_restore import PileRestorer
 from .files import Source, TerminalProgress, Writable, input_name, open_input
 from .streaming import LineResult
 

@@ -44,7 +44,8 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..learn.align import (
+from ..text.tokens import Token, lm_token
+from .align import (
     MAX_PHRASE,
     Alignment,
     Prepared,
@@ -55,7 +56,6 @@ from ..learn.align import (
     prepare,
     word_blocks,
 )
-from ..text.tokens import Token, lm_token
 from .fingerprint import COMMON_ZIPF, canonical_numbers, common_words
 
 __all__ = [
@@ -188,7 +188,7 @@ def verify(text: str | Prepared, reference: str | Prepared, lm: Any = None) -> V
 def evidence(alignment: Alignment) -> Evidence:
     """Count an alignment of a text (``alignment.spun``) with a reference (``.clean``).
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> a = align_texts("Shr 12 cts vs 11 cts. Net rose.", "Shr 15 cts vs 11 cts. Net rose.")
     >>> evidence(a)[:5]
     (6, 6, 0, 0, 1)
@@ -219,7 +219,7 @@ def one_to_one(alignment: Alignment) -> Alignment:
     one is unfinished (a reference cut inside a sentence: its copy goes on, and their
     sentences differ too much to align).
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> a = align_texts("Net rose 5 pct. Net rose 7 pct in May.", "Net rose 5 pct.", 0.3)
     >>> len(a.pairs), len(one_to_one(a).pairs)
     (2, 1)

@@ -155,7 +155,7 @@ def pile_settle(votes: Counter[tuple[str, str]]) -> Settle:
     documents, not only their aligned sentences: what a cut original lacks, its copy
     carries on.
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> settle = pile_settle(Counter({("court docket", "court"): 5, ("stated", "said"): 3}))
     >>> link = align_texts("The court docket stated it.", "The court said it.")
     >>> settle(Edge(0, 1, 1.0, 1.0, link)) > 0 > settle(Edge(1, 0, 1.0, 1.0, link.swapped()))

@@ -86,11 +86,19 @@ def _ratio(spun: float, clean: float, spun_total: float, clean_total: float) -> 
 
 
 def fit_pile_gate(
-    spun: Iterable[str], clean: Iterable[str], pairs: Iterable[tuple[str, str]]
+    spun: Iterable[str],
+    clean: Iterable[str],
+    pairs: Iterable[tuple[str, str]],
+    *,
+    sds: float = CLEAN_SDS,
+    top: float = 1.0,
+    floor: float = 0.0,
 ) -> PileGate | None:
     """The gate from the pile's spun copies and clean originals over the phrases of
     ``pairs`` (spun, original); None when either side has fewer than
-    :data:`MIN_DOCUMENTS` documents or no phrase occurs."""
+    :data:`MIN_DOCUMENTS` documents or no phrase occurs. A text must score above the
+    clean documents' mean by ``sds`` standard deviations, above their share ``top`` (1:
+    all of them; each scored with its own counts left out) and above ``floor``."""
     phrases = frozenset(key for pair in pairs for key in map(phrase_key, pair) if key)
     if not phrases:
         return None
@@ -114,8 +122,10 @@ def fit_pile_gate(
     left_out = [
         _left_out(d, spun_counts, clean_counts, spun_total, clean_total) for d in clean_docs
     ]
-    margin = statistics.fmean(left_out) + CLEAN_SDS * statistics.pstdev(left_out)
-    threshold = max(0.0, margin, *left_out)
+    margin = statistics.fmean(left_out) + sds * statistics.pstdev(left_out)
+    left_out.sort()
+    highest = left_out[max(0, math.ceil(top * len(left_out)) - 1)]
+    threshold = max(floor, margin, highest)
     return PileGate(ratios, threshold, longest)
 
 

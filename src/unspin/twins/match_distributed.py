@@ -1,9 +1,9 @@
 """``unspin match`` with the pair checking on Dask: the same links as one process.
 
-The pile is read and indexed once where this runs (:class:`~unspin.learn.match.PileIndex`:
+The pile is read and indexed once where this runs (:class:`~unspin.twins.match.PileIndex`:
 MinHash signatures, bigram sketch, texts spooled to disk); the candidate pairs, cut into
 groups of :data:`GROUP_SIZE` in sorted order, go to ``dask.bag`` tasks with their texts,
-and each task aligns and judges its pairs (:func:`~unspin.learn.match.check_pair`, with
+and each task aligns and judges its pairs (:func:`~unspin.twins.match.check_pair`, with
 the pile's sketch and the worker's language model). Results come back in the pairs' order,
 so the side decisions, votes and links that follow are those of one process. Aligning the
 candidates is what grows faster than the pile (see ``bench/quality/match.py --scaling``);
@@ -11,10 +11,10 @@ reading and indexing stay linear.
 
 From Python::
 
-    from unspin.learn.match_distributed import match_pile_dask
+    from unspin.twins.match_distributed import match_pile_dask
     result = match_pile_dask(["pile/"], scheduler="processes")   # or a distributed Client
 
-or ``python -m unspin.learn.match_distributed PILE -o links.jsonl [--scheduler ...]``.
+or ``python -m unspin.twins.match_distributed PILE -o links.jsonl [--scheduler ...]``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _worker_lm():  # noqa: ANN202 - the worker's language model, loaded once per
 
 def _check_group(group: Group, bigrams: BigramSketch) -> list[Checked]:
     """Check one group of pairs (each document prepared once per group)."""
-    from ..twins.verify import prepare_text as prepare
+    from .verify import prepare_text as prepare
 
     lm = _worker_lm()
     prepared: dict[int, Any] = {}
@@ -57,7 +57,7 @@ def _check_group(group: Group, bigrams: BigramSketch) -> list[Checked]:
 
 
 def dask_checker(scheduler: Any = None, group_size: int = GROUP_SIZE) -> Callable[..., list]:
-    """A ``check`` for :class:`~unspin.learn.match.PileIndex` that runs on ``dask.bag``
+    """A ``check`` for :class:`~unspin.twins.match.PileIndex` that runs on ``dask.bag``
     (``scheduler``: a name such as ``"sync"`` or ``"processes"``, a distributed Client,
     or None for Dask's default)."""
 
@@ -89,7 +89,7 @@ def match_pile_dask(
     progress: bool = False,
     problem: Problem | None = None,
 ) -> MatchResult:
-    """:func:`unspin.learn.match.match_pile` with the candidate pairs checked on Dask."""
+    """:func:`unspin.twins.match.match_pile` with the candidate pairs checked on Dask."""
     started = time.perf_counter()
     pile = PileIndex(
         paths,
@@ -105,7 +105,7 @@ def match_pile_dask(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m unspin.learn.match_distributed PILE -o links.jsonl``."""
+    """``python -m unspin.twins.match_distributed PILE -o links.jsonl``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("-o", "--output", type=Path, default=None)

@@ -38,7 +38,7 @@ MAX_FOREIGN_SHARE = 0.04
 def aligned_words(alignment: Alignment) -> tuple[int, int]:
     """Words of the spun side in aligned sentences, and how many of them differ.
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> aligned_words(align_texts("The attorneys met a choose.", "The lawyers met a judge."))
     (5, 2)
     """
@@ -53,7 +53,7 @@ def aligned_words(alignment: Alignment) -> tuple[int, int]:
 
 class PairFeatures(NamedTuple):
     """How two aligned documents differ, counted on the first: ``swaps`` (changes a spinner
-    makes: :meth:`~unspin.learn.align.Alignment.substitutions`), ``foreign`` (changed
+    makes: :meth:`~unspin.twins.align.Alignment.substitutions`), ``foreign`` (changed
     blocks with a figure or a name in them), ``words`` and ``equal`` tokens in aligned
     sentences."""
 
@@ -92,7 +92,7 @@ def _figure_or_name(tokens: Sequence[Token], a: int, b: int) -> bool:
 def pair_features(alignment: Alignment) -> PairFeatures:
     """The :class:`PairFeatures` of an alignment.
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> f = pair_features(align_texts("The attorneys met 12 judges.", "The lawyers met 15 judges."))
     >>> f[:4], sorted(f.keys[0])
     ((1, 1, 5, 4), ['attorneys', 'lawyers'])
@@ -149,7 +149,7 @@ def pile_agrees(alignment: Alignment, foreign: int, votes: Counter[tuple[str, st
     the spun side), -1 (the other side is) or 0 (no such evidence; see
     :data:`AGREED_EVIDENCE`).
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> a = align_texts("He stated it was late today.", "He said it was late today.")
     >>> pile_agrees(a, 0, Counter({("stated", "said"): 9})), pile_agrees(a, 0, Counter())
     (1, 0)
@@ -193,7 +193,7 @@ def check_pair(
     the original): changed facts are the fewer of the two readings, so a heavy spinner's
     swaps (figures written as words, names in lower case) are swaps, and stories told with
     one template are not versions of one story."""
-    from ..twins.verify import evidence, one_to_one
+    from .verify import evidence, one_to_one
 
     alignment = align(a, b)
     if not same_story(alignment):

@@ -5,9 +5,9 @@ compressed file on disk (the pile is indexed, not held in memory), each document
 anchors to postings (:class:`unspin.twins.candidates.PileCandidates`: figures and rare
 words a heavy spinner leaves alone). Candidate pairs are verified by sentence alignment
 (:func:`check_pair`, spin-robust: :mod:`unspin.twins.verify`) and sided as ``unspin learn``
-sides them (:mod:`unspin.learn.pairing`: the spun side told by rarer, less fluent words and
+sides them (:mod:`unspin.twins.pairing`: the spun side told by rarer, less fluent words and
 the pile's votes), one original per spun copy is
-chosen (:mod:`unspin.learn.link_choice`: the pile's first of originals holding the same
+chosen (:mod:`unspin.twins.link_choice`: the pile's first of originals holding the same
 text; weak or contested sides left unlinked when the original carries more of the
 spinner's forms than the copy), and
 each becomes a :class:`Link`. Two clean versions of one story (too few swaps between
@@ -39,8 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from ..twins.candidates import PileCandidates
 from .align import Alignment, align
+from .candidates import PileCandidates
 from .link_choice import MIN_LINK_MARGIN, Settle, choose_links, pile_settle, same_text, sure
 from .pair_check import (
     Checked,
@@ -157,8 +157,8 @@ class PileIndex:
     replaces the checking of the candidate pairs (:func:`check_pair` on each, here): it
     gets the sorted pairs, a function giving a document's text and the pile's bigram
     sketch, and returns ``(a, b, kind, alignment, features, margin)`` for each pair
-    (:mod:`unspin.learn.match_distributed` does it on Dask). ``settle`` tells weak or
-    contested side decisions (:func:`~unspin.learn.link_choice.pile_settle` by default).
+    (:mod:`unspin.twins.match_distributed` does it on Dask). ``settle`` tells weak or
+    contested side decisions (:func:`~unspin.twins.link_choice.pile_settle` by default).
     """
 
     def __init__(
@@ -197,7 +197,7 @@ class PileIndex:
 
         self.documents = index_documents(texts(), self.index, self.bigrams, candidates, progress)
         self.lm = _load_lm()
-        from ..twins.verify import prepare_text  # twins.verify reads learn.align
+        from .verify import prepare_text  # twins.verify reads learn.align
 
         self._prepared = lru_cache(maxsize=4096)(lambda n: prepare_text(self._store.get(n)))
         pairs = sorted(candidates)
@@ -291,7 +291,7 @@ class PileIndex:
     def twin(self, text: str) -> Twin:
         """The pile's answer for ``text``: a pile document answers from its own pairs;
         another text is compared with its near duplicates in the pile, and takes one as its
-        original only with a side as sure as a link's (:func:`~unspin.learn.link_choice.sure`)."""
+        original only with a side as sure as a link's (:func:`~unspin.twins.link_choice.sure`)."""
         for n in self._hashes.get(hash(text), ()):
             if self.text(n) != text:
                 continue
@@ -299,7 +299,7 @@ class PileIndex:
             if edge is not None:
                 return Twin(edge.clean, edge.alignment, False)
             return Twin(None, None, n in self.clean)
-        from ..twins.verify import prepare_text
+        from .verify import prepare_text
 
         prepared = prepare_text(text)
         best: tuple[tuple, int, Alignment] | None = None

@@ -1,9 +1,9 @@
 """Pairing a pile's documents: which are versions of one story, which side of each pair
 is spun, and how their words align. ``unspin learn`` (:mod:`unspin.learn.learner`) counts the
-swaps of these pairs; ``unspin match`` (:mod:`unspin.learn.match`) reports them.
+swaps of these pairs; ``unspin match`` (:mod:`unspin.twins.match`) reports them.
 
 The pile is read twice, streaming: the first pass indexes MinHash signatures
-(:class:`~unspin.learn.neardup.NearDupIndex`) and a :class:`BigramSketch` of the pile, and
+(:class:`~unspin.twins.neardup.NearDupIndex`) and a :class:`BigramSketch` of the pile, and
 collects candidate near-duplicate pairs; the second prepares the candidates' texts, verifies
 each pair by sentence alignment (:func:`verify_pair`) and orients it (:func:`orient_pairs`:
 the spun side has rarer, less fluent words, and the pile's clear pairs vote).
@@ -129,7 +129,7 @@ def spin_margin(alignment: Alignment, lm=None, bigrams: BigramSketch | None = No
     difference in mean Zipf word frequency (spinners tend to pick rarer words), and,
     with a language model, the per-block log10 fluency gain of the clean sentence.
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> a = align_texts("The attorneys advised a federal choose yesterday.",
     ...                 "The lawyers told a federal judge yesterday.")
     >>> spin_margin(a) > 0, spin_margin(a.swapped()) < 0
@@ -311,7 +311,7 @@ def orient_pairs(
 def spin_density(alignment: Alignment) -> float:
     """Small word swaps per word of the aligned sentences (a 30% spinner gives ~0.2).
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> a = align_texts("The attorneys met a choose.", "The lawyers met a judge.")
     >>> round(spin_density(a), 2)
     0.4
@@ -339,7 +339,7 @@ def consistency(alignment: Alignment, votes: Counter[tuple[str, str]]) -> float:
     Spinners are consistent: a swap seen as "said" -> "stated" in clear pairs is
     evidence for the same direction in an unclear one.
 
-    >>> from unspin.learn.align import align_texts
+    >>> from unspin.twins.align import align_texts
     >>> a = align_texts("He stated it was late today.", "He said it was late today.")
     >>> consistency(a, Counter({("stated", "said"): 9})) > 0
     True
