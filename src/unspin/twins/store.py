@@ -134,10 +134,10 @@ class ReferenceStore(Protocol):
         ...
 
     def stats(self) -> dict[str, object]:
-        """One JSON-able dict: ``documents`` (distinct texts), ``text_bytes`` (their UTF-8
-        size), ``postings_merged``, ``postings_pending``, ``pending_runs``,
-        ``removed_unpurged``, ``disk_bytes``, ``format_version``, ``fingerprint``,
-        ``hot_limit``, ``backend``."""
+        """One JSON-able dict: ``documents`` (distinct texts), ``last_number`` (the highest
+        reference number), ``text_bytes`` (their UTF-8 size), ``postings_merged``,
+        ``postings_pending``, ``pending_runs``, ``removed_unpurged``, ``disk_bytes``,
+        ``format_version``, ``fingerprint``, ``hot_limit``, ``backend``."""
         ...
 
     def merge(self) -> bool:

@@ -344,14 +344,16 @@ class SqlStore(ReferenceStore):
         )
 
     def stats(self) -> dict[str, object]:
-        """Counts and sizes: ``documents`` (distinct texts), ``text_bytes`` (their UTF-8
-        size), postings merged and pending, ``disk_bytes``, the format and fingerprint."""
+        """Counts and sizes: ``documents`` (distinct texts), ``last_number`` (the highest
+        reference number in use), ``text_bytes`` (their UTF-8 size), postings merged and
+        pending, ``disk_bytes``, the format and fingerprint."""
 
         def work(db: Db) -> dict[str, object]:
             meta = dict(self._run(db, "SELECT name, value FROM unspin_meta"))
             count = lambda sql: int(self._one(db, sql))  # noqa: E731
             return {
                 "documents": count("SELECT count(*) FROM unspin_refs"),
+                "last_number": count("SELECT coalesce(max(n), 0) FROM unspin_refs"),
                 "text_bytes": count("SELECT coalesce(sum(size), 0) FROM unspin_refs"),
                 "postings_merged": count(
                     "SELECT coalesce(sum(length(data)), 0) FROM unspin_buckets"
