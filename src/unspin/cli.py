@@ -3,7 +3,8 @@ live here, the work does not. Flags become a RestoreOptions in
 :func:`unspin.cli_options.make_options`; ``restore`` calls :mod:`unspin.pipelines.files`
 (with ``--pile``, :mod:`unspin.twins.pile_restore`); ``explain`` and ``score`` are in
 :mod:`unspin.cli_inspect`; ``learn``, ``match`` and ``train-lm`` in
-:mod:`unspin.cli_learn`. All of them register on :data:`unspin.cli_options.app`."""
+:mod:`unspin.cli_learn`; ``index`` (and ``match --refs``) in :mod:`unspin.cli_index`.
+All of them register on :data:`unspin.cli_options.app`."""
 
 from __future__ import annotations
 
@@ -282,7 +283,7 @@ def _progress(paths: list[str], quiet: bool = False):  # type: ignore[no-untyped
 
 # The inspecting and learning commands live in modules of their own; importing them
 # registers them (in this order, after restore).
-from . import cli_inspect, cli_learn  # noqa: E402, F401
+from . import cli_index, cli_inspect, cli_learn  # noqa: E402, F401
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_options import app, fail, guarded
+from .cli_options import RefsOpt, app, fail, guarded
 from .errors import UnspinError
 
 LmOutputOpt = Annotated[
@@ -138,7 +138,11 @@ def learn(
 def match_command(
     pile: Annotated[
         list[Path],
-        typer.Argument(help="The pile: .txt files, folders, .jsonl(.gz) files.", metavar="PILE"),
+        typer.Argument(
+            help="The pile: .txt files, folders, .jsonl(.gz) files; with --refs, the inputs "
+            "to link ('-': standard input).",
+            metavar="PILE|INPUT...",
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -150,6 +154,14 @@ def match_command(
     ] = "id",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+    refs: RefsOpt = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="With --refs: every input given is JSON lines.")
+    ] = False,
+    no_lm: Annotated[
+        bool,
+        typer.Option("--no-lm", help="With --refs: verify links without the language model."),
     ] = False,
 ) -> None:
     """Link each spun copy in a pile to its original, one JSON object a line:
@@ -166,9 +178,33 @@ def match_command(
     the spinner's forms (the swaps the pile's clear pairs made) than the copy: the
     document is then left unlinked rather than risk restoring an original from its copy.
 
-    Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries (named on
-    stderr) were skipped.
+    With --refs PATH|URL, each INPUT (a file, a folder read recursively, '-', JSON lines
+    with --jsonl or by name) is looked up in that reference index (`unspin index add`)
+    instead: one line a linked input, {"spun": input path or id, "original": reference id,
+    "coverage", "similarity"} ("coverage": the share of the input the reference's aligned
+    sentences cover; "similarity": the share of those words that are the reference's).
+    Inputs that are references, or clean versions of one, and inputs without a twin are
+    only counted in the summary on stderr. The index is only read.
+
+    Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries or inputs
+    (named on stderr) were skipped.
     """
+    if refs is not None:
+        from .cli_index import match_refs
+
+        match_refs(
+            refs,
+            [str(p) for p in pile],
+            str(output) if output else None,
+            jsonl=jsonl,
+            field=field,
+            id_field=id_field,
+            quiet=quiet,
+            use_lm=not no_lm,
+        )
+        return
+    if jsonl or no_lm:
+        raise fail("--jsonl and --no-lm go with --refs", 2)
     from .pipelines.files import AtomicOutput
     from .twins.match import match_pile
 

@@ -75,6 +75,24 @@ FastOpt = Annotated[
     ),
 ]
 
+IndexOpt = Annotated[
+    str,
+    typer.Option(
+        "--index",
+        help="The reference index: a file path (SQLite) or a postgresql:// URL.",
+        metavar="PATH|URL",
+    ),
+]
+RefsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--refs",
+        help="A reference index of clean originals (`unspin index add`): a file path or a "
+        "postgresql:// URL.",
+        metavar="PATH|URL",
+    ),
+]
+
 #: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
 EXIT_PASSED_THROUGH = 3
 
