@@ -217,6 +217,7 @@ def _prepared(
         for part in _batches(references, batch):
             yield prepare(part, check)
         return
+    reference_keys("Warm up the word lists before forking.")  # each worker inherits them
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
