@@ -32,6 +32,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -193,8 +195,17 @@ def _keys_only(batch: list[tuple[str, str]], check: bool) -> list[tuple[list[int
     return [(keys, why) for _, _, keys, why in prepare(batch, check)]
 
 
-def _worker_start() -> None:  # Ctrl-C is the main process's to handle
+def _worker_start(parent: int) -> None:
+    """In a fingerprinting process: Ctrl-C is the main process's to handle, and a main
+    process killed outright (``kill -9``) takes its workers with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _batches(references: Iterable[tuple[str, str]], size: int) -> Iterator[list]:
@@ -220,7 +231,9 @@ def _prepared(
     reference_keys("Warm up the word lists before forking.")  # each worker inherits them
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    pool = cf.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
     waiting: deque[tuple[list, cf.Future]] = deque()
     try:
         for part in _batches(references, batch):
