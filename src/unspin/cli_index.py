@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_options import IndexOpt, QuietOpt, app, fail, guarded
+from .cli_options import IndexOpt, app, fail, guarded
 
 index_app = typer.Typer(
     help="Keep clean originals in a persistent reference index (SQLite file or PostgreSQL).",
@@ -34,6 +34,7 @@ IdFieldOpt = Annotated[
     str,
     typer.Option("--id-field", help="Id field of JSON lines (a line without one: FILE:LINE)."),
 ]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary line.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of the inputs.")]
 
 
@@ -58,7 +59,7 @@ def add(
         typer.Argument(
             help="Files (one reference each; .jsonl(.gz): JSON lines), folders (read "
             "recursively: .txt, .jsonl, .jsonl.gz), '-' for standard input.",
-            metavar="SOURCE...",
+            metavar="SOURCE",
         ),
     ],
     index: IndexOpt,
@@ -167,7 +168,7 @@ def stats(index: IndexOpt) -> None:
 @index_app.command("remove")
 @guarded
 def remove(
-    ids: Annotated[list[str], typer.Argument(help="Ids of references to remove.", metavar="ID...")],
+    ids: Annotated[list[str], typer.Argument(help="Ids of references to remove.", metavar="ID")],
     index: IndexOpt,
     quiet: QuietOpt = False,
 ) -> None:

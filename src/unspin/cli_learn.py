@@ -141,7 +141,7 @@ def match_command(
         typer.Argument(
             help="The pile: .txt files, folders, .jsonl(.gz) files; with --refs, the inputs "
             "to link ('-': standard input).",
-            metavar="PILE|INPUT...",
+            metavar="PILE|INPUT",
         ),
     ],
     output: Annotated[
