@@ -31,13 +31,21 @@ OUT = refs_data.OUT / "index_cli"
 SRC = str(refs_data.ROOT / "src")
 
 
+PEAK = "peak_rss_kb="
+
+
 def _unspin(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Run the CLI; wall seconds, CPU seconds (it and its children), the result."""
+    """Run the CLI; wall seconds, CPU seconds (it and its children), the result (its
+    stderr's last line gives the command's peak memory when /usr/bin/time is there)."""
     env = dict(os.environ, PYTHONPATH=SRC)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    timer = ["/usr/bin/time", "-f", PEAK + "%M"] if os.path.exists("/usr/bin/time") else []
     done = subprocess.run(
-        [sys.executable, "-m", "unspin.cli", *args], env=env, capture_output=True, text=True
+        [*timer, sys.executable, "-m", "unspin.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -45,6 +53,11 @@ def _unspin(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
     if done.returncode not in (0, 3):
         sys.exit(f"unspin {' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
     return wall, cpu, done
+
+
+def _peak_mb(done: subprocess.CompletedProcess) -> float | None:
+    lines = [x for x in done.stderr.splitlines() if x.startswith(PEAK)]
+    return round(int(lines[-1][len(PEAK) :]) / 1024, 1) if lines else None
 
 
 def _location(backend: str, name: str) -> tuple[str, object]:
@@ -83,7 +96,8 @@ def report(name: str, backend: str, workers: int | None, lm: bool) -> dict:
         "seconds": round(wall, 1),
         "references_per_second": round(len(refs) / wall),
         "cpu_seconds": round(cpu, 1),
-        "named_on_stderr": done.stderr.count("\n"),
+        "named_on_stderr": done.stderr.count("unspin: "),
+        "peak_mb": _peak_mb(done),
         "workers": workers,
     }
     _, _, done = _unspin("index", "stats", "--index", location)
@@ -100,6 +114,7 @@ def report(name: str, backend: str, workers: int | None, lm: bool) -> dict:
         "seconds": round(wall, 1),
         "queries_per_second": round(len(queries) / wall, 1),
         "cpu_seconds": round(cpu, 1),
+        "peak_mb": _peak_mb(done),
         "lm": lm,
     }
     number = {}
