@@ -93,6 +93,8 @@ def writer(
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # a parent started in the background ignores Ctrl-C; the writer must not inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         text=True,
         env={**os.environ, "PYTHONPATH": SRC},
     )
