@@ -74,6 +74,17 @@ FastOpt = Annotated[
         "--fast", help="Does nothing (the fast path is the only one); kept for old scripts."
     ),
 ]
+RefsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--refs",
+        metavar="INDEX",
+        help="A reference index (its file, or a postgresql:// URL; see `unspin index`): "
+        "restore each input from its original there, the rest with a table learned from "
+        "the inputs linked to it (or --table from `unspin learn --refs`) beside the "
+        "bundled one; clean inputs come back unchanged.",
+    ),
+]
 
 #: Exit code of ``restore --jsonl`` when malformed lines were passed through unchanged.
 EXIT_PASSED_THROUGH = 3
