@@ -180,14 +180,16 @@ class RefsRun:
 _ITEM_RUNS: dict[tuple[int, int, str, str, RestoreOptions], RefsRun] = {}
 
 
-def item_run(refs: Refs, options: RestoreOptions | None = None, table: Path | None = None):  # type: ignore[no-untyped-def]
+def item_run(
+    refs: Refs, options: RestoreOptions | None = None, table: Path | None = None
+) -> RefsRun:
     """The item-by-item run for ``refs``, ``options`` and ``table``, kept per process and
     thread (nothing learned in it; its lookups are not kept)."""
     opts = resolve_options(options)
     index = open_refs(refs)
     key = (os.getpid(), threading.get_ident(), str(id(index)), str(table or ""), opts)
     run = _ITEM_RUNS.get(key)
-    if run is None:
+    if run is None or run.index is not index:
         run = RefsRun(index, opts, table=table)
         run.learn()
         _ITEM_RUNS[key] = run
