@@ -108,6 +108,15 @@ def test_restore_refs_files_to_a_folder(
         assert restored[name] == inputs[name].read_text(encoding="utf-8")
 
 
+def test_restore_refs_takes_a_postgresql_url_as_a_path(index_location: str, tmp_path: Path) -> None:
+    _build(index_location)
+    copy = tmp_path / "copy.txt"
+    copy.write_text(spin(" ".join(OTHERS[2])), encoding="utf-8")
+    result = _run("restore", "--refs", index_location, "-q", str(copy))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == " ".join(OTHERS[2])
+
+
 def test_seed_000_with_001_indexed_undoes_more_than_plain_restore(
     index: str, inputs: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -15,12 +15,15 @@ table learned from the linked ones, the gate fitted, then each restored). Report
 spinner, with spinner W's scoring (:func:`bench.common.undone`, against the content farm's
 lines + the whole original): errors undone of copies with a whole twin, a partial twin and
 no twin; links right / to another version / wrong / missed; clean queries changed (must be
-none); the ``learn --refs`` table (learned from the run's linked copies) used alone as
+none), and ``--risk`` more clean texts that are not indexed (Wikipedia chunks kept out of
+the references) changed, with wrong changes per 1,000 tokens; the ``learn --refs`` table
+(learned from the run's linked copies) used alone as
 ``restore --table T`` on the copies whose originals are not indexed; and seed 000 with
 seeds 001 and 003 indexed against plain ``restore``, through the CLI::
 
     python -m bench.quality.refs_restore                  # heldout set, both spinners
     python -m bench.quality.refs_restore --set tune --spinner heavy
+    python -m bench.quality.refs_restore --stream         # item by item, as JSONL on stdin
     python -m bench.quality.refs_restore --seeds-only
 """
 
@@ -35,7 +38,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.common import REUTERS, SEEDS, read_jsonl, undone
+from bench.common import REUTERS, SEEDS, read_jsonl, undone, wrong_per_1000
 from bench.quality import refs_data
 
 OUT = refs_data.OUT
@@ -78,9 +81,20 @@ def _truths(queries: list[dict]) -> dict[int, str]:
     return out
 
 
-def measure(name: str, spinner: str, progress: bool = False) -> dict:
-    """One ``restore --refs`` run: ``spinner``'s copies and the clean queries of set
-    ``name`` against its index."""
+def risk_texts(queries: list[dict], count: int) -> list[str]:
+    """Clean texts that are not indexed, for the false-change rate: ~300-word chunks of
+    the Wikipedia articles refs_data keeps out of the references, but the clean queries."""
+    articles = list(read_jsonl(refs_data.WIKI))[-60:]
+    asked = {q["text"] for q in queries}
+    chunks = [c for a in articles for c in refs_data.wiki_chunks(a["text"]) if c not in asked]
+    return chunks[:count]
+
+
+def measure(
+    name: str, spinner: str, progress: bool = False, risk: int = 300, item_by_item: bool = False
+) -> dict:
+    """One ``restore --refs`` run: ``spinner``'s copies, the clean queries of set ``name``
+    and ``risk`` clean texts not indexed, against the set's index."""
     from unspin import RestoreOptions, restore
     from unspin.models.table import load_table
     from unspin.pipelines.refs import RefsRun
@@ -89,6 +103,10 @@ def measure(name: str, spinner: str, progress: bool = False) -> dict:
     refs, queries = refs_data.build(name)
     ids = {r["id"]: n for n, r in enumerate(refs)}
     run_queries = [q for q in queries if q["spinner"] in (spinner, None)]
+    run_queries += [
+        {"qid": -1 - k, "text": t, "kind": "clean_risk", "spinner": None, "original": None}
+        for k, t in enumerate(risk_texts(queries, risk))
+    ]
     truths = _truths(run_queries)
     report: dict = {"inputs": len(run_queries)}
     with RefsRun(str(index_path)) as run:
@@ -106,8 +124,14 @@ def measure(name: str, spinner: str, progress: bool = False) -> dict:
         how: dict[str, Counter] = {}
         links: dict[str, Counter] = {}
         changed: Counter = Counter()
+        risky: list[tuple[str, str]] = []
+        # --stream: as JSON lines on stdin are restored (item by item, no gate), with the
+        # table the run learned given as --table (a table from an earlier learn --refs)
+        stream = RefsRun(str(index_path), table=restorer.table) if item_by_item else run
+        if item_by_item:
+            stream.learn()  # no links: no gate
         for n, q in enumerate(run_queries):
-            done = run.restore(q["text"])
+            done = stream.restore(q["text"])
             kind = q["kind"]
             how.setdefault(kind, Counter())[done.how] += 1
             found = run.lookups[q["text"]].link
@@ -116,6 +140,8 @@ def measure(name: str, spinner: str, progress: bool = False) -> dict:
             links.setdefault(kind, Counter())[outcome] += 1
             if q["spinner"] is None:
                 changed[kind] += done.restoration.text != q["text"]
+                if kind == "clean_risk":
+                    risky.append((q["text"], done.restoration.text))
             else:
                 rows.setdefault(kind, []).append(
                     (q["text"], done.restoration.text, truths[q["qid"]])
@@ -131,8 +157,9 @@ def measure(name: str, spinner: str, progress: bool = False) -> dict:
                 "errors_before": before,
                 "errors_after": after,
             }
-        for kind in ("clean_original", "clean_version", "clean_unrelated"):
+        for kind in ("clean_original", "clean_version", "clean_unrelated", "clean_risk"):
             report[kind] = {"documents": sum(how.get(kind, {}).values()), "changed": changed[kind]}
+        report["clean_risk"]["wrong_per_1000_tokens"] = round(wrong_per_1000(risky), 3)
         report["how"] = {k: dict(v) for k, v in how.items()}
         report["links"] = {k: dict(v) for k, v in links.items()}
         # the learn --refs table (the run's linked copies) alone, as restore --table T, on
@@ -216,15 +243,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", choices=sorted(refs_data.SETS), default="heldout")
     parser.add_argument("--spinner", choices=("light", "heavy", "both"), default="both")
     parser.add_argument("--seeds-only", action="store_true")
+    parser.add_argument("--risk", type=int, default=300, help="clean texts not indexed")
+    parser.add_argument(
+        "--stream", action="store_true", help="item by item, the learned table as --table"
+    )
     parser.add_argument("--progress", action="store_true")
     args = parser.parse_args(argv)
-    report: dict = {"set": args.set}
+    report: dict = {"set": args.set, "stream": args.stream}
     if not args.seeds_only:
         if not refs_data.available():
             sys.exit("skipped: the corpora or the spinner W dev sets are absent (needs ../shared)")
         spinners = ("light", "heavy") if args.spinner == "both" else (args.spinner,)
         for spinner in spinners:
-            report[spinner] = measure(args.set, spinner, args.progress)
+            report[spinner] = measure(args.set, spinner, args.progress, args.risk, args.stream)
             print(json.dumps({spinner: report[spinner]}), file=sys.stderr)
     report["seed_000"] = seeds()
     print(json.dumps(report, indent=1))
