@@ -32,6 +32,11 @@ does (an input it keeps out comes back unchanged).
 (True, 'twin', 'story-1')
 >>> restore_with_refs(original, path).how
 'clean'
+>>> with RefsRun(path) as run:  # a run: link every input, learn, then restore each
+...     links = [run.link(text).link.reference for text in (copy, original)]
+...     _ = run.learn()
+...     links, [run.restore(text).how for text in (copy, original)]
+(['story-1', None], ['twin', 'clean'])
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from typing import Any, Union
 
 from ..errors import UnspinError
 from ..options import RestoreOptions, resolve_options
-from ..restore.api import Restoration, restore_and_explain
+from ..restore.api import restore_and_explain
 from ..twins.linked import NAME_REFERENCES, NO_TWIN, LinkedRestored, LinkedRestorer, TwinLink
 from ..twins.refindex import Lookup, ReferenceIndex
 
@@ -156,7 +161,7 @@ class RefsRun:
         if link == NO_TWIN and restorer.gate is None and done.how == "unchanged":
             plain = restore_and_explain(text, restorer.base)
             how = "plain" if plain.edits else "unchanged"
-            done = LinkedRestored(Restoration(plain.text, plain.edits, done.restoration[2]), how)
+            done = LinkedRestored(plain._replace(signature=done.restoration.signature), how)
         return done
 
     @property
