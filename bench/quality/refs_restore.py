@@ -24,6 +24,7 @@ seeds 001 and 003 indexed against plain ``restore``, through the CLI::
     python -m bench.quality.refs_restore                  # heldout set, both spinners
     python -m bench.quality.refs_restore --set tune --spinner heavy
     python -m bench.quality.refs_restore --stream         # item by item, as JSONL on stdin
+    python -m bench.quality.refs_restore --cli            # unspin restore --refs on files
     python -m bench.quality.refs_restore --seeds-only
 """
 
@@ -178,6 +179,47 @@ def measure(
     return report
 
 
+def cli_measure(name: str, spinner: str, risk: int = 300) -> dict:
+    """The same run through the CLI, as a user runs it: every input a file under
+    ``bench/out/refs_cli_<set>_<spinner>/in``, then ``unspin restore --refs INDEX
+    in/*.txt -o out/``; errors undone and clean texts changed."""
+    import shutil
+
+    index_path = build_index(name)
+    _, queries = refs_data.build(name)
+    run_queries = [q for q in queries if q["spinner"] in (spinner, None)]
+    run_queries += [
+        {"qid": -1 - k, "text": t, "kind": "clean_risk", "spinner": None}
+        for k, t in enumerate(risk_texts(queries, risk))
+    ]
+    truths = _truths(run_queries)
+    folder = OUT / f"refs_cli_{name}_{spinner}"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "in").mkdir(parents=True)
+    names = []
+    for n, q in enumerate(run_queries):
+        path = folder / "in" / f"{n:05d}.txt"
+        path.write_text(q["text"], encoding="utf-8")
+        names.append(path)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "unspin.cli", "restore", "--refs", str(index_path), "-q"]
+    subprocess.run([*command, *map(str, names), "-o", str(folder / "out")], check=True)
+    report: dict = {"inputs": len(names), "seconds": round(time.perf_counter() - started, 1)}
+    rows: dict[str, list[tuple[str, str, str]]] = {}
+    changed: Counter = Counter()
+    for path, q in zip(names, run_queries, strict=True):
+        restored = (folder / "out" / path.name).read_text(encoding="utf-8")
+        if q["spinner"] is None:
+            changed[q["kind"]] += restored != q["text"]
+        else:
+            rows.setdefault(q["kind"], []).append((q["text"], restored, truths[q["qid"]]))
+    for kind in ("spun_whole", "spun_partial", "spun_alone"):
+        share, before, after = undone(rows.get(kind, []))
+        report[kind] = {"errors_undone": round(100 * share, 1), "errors_before": before}
+    report["clean_changed"] = dict(changed)
+    return report
+
+
 def _outcome(q: dict, clean: bool, number: int | None) -> str:
     """How a query was linked, as bench.quality.refs scores links."""
     if clean:
@@ -248,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--stream", action="store_true", help="item by item, the learned table as --table"
     )
+    parser.add_argument("--cli", action="store_true", help="through `unspin restore --refs`")
     parser.add_argument("--progress", action="store_true")
     args = parser.parse_args(argv)
     report: dict = {"set": args.set, "stream": args.stream}
@@ -256,7 +299,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit("skipped: the corpora or the spinner W dev sets are absent (needs ../shared)")
         spinners = ("light", "heavy") if args.spinner == "both" else (args.spinner,)
         for spinner in spinners:
-            report[spinner] = measure(args.set, spinner, args.progress, args.risk, args.stream)
+            if args.cli:
+                report[spinner] = cli_measure(args.set, spinner, args.risk)
+            else:
+                report[spinner] = measure(args.set, spinner, args.progress, args.risk, args.stream)
             print(json.dumps({spinner: report[spinner]}), file=sys.stderr)
     if not args.no_seeds:
         report["seed_000"] = seeds()

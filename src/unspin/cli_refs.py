@@ -188,7 +188,7 @@ def explain_refs(
     ``"reference"`` (or, with ``--html``, the review page naming each document's
     reference); the number of malformed JSONL lines skipped."""
     from .pipelines.files import AtomicOutput, input_name, open_input
-    from .pipelines.refs_files import _record, read_text
+    from .pipelines.refs_files import read_record, read_text
 
     docs: list[tuple[str, str]] = []
     skipped = 0
@@ -201,7 +201,7 @@ def explain_refs(
                 if line.isspace():
                     continue
                 where = f"{input_name(path)}:{lineno}"
-                record, problem = _record(line.rstrip(b"\r\n"), fields, encoding)
+                record, problem = read_record(line.rstrip(b"\r\n"), fields, encoding)
                 if record is None:
                     typer.echo(f"unspin: {where}: {problem}; skipped", err=True)
                     skipped += 1

@@ -26,6 +26,7 @@ from .streaming import LineResult
 __all__ = [
     "link_file",
     "link_jsonl_file",
+    "read_record",
     "read_text",
     "restore_refs_file",
     "restore_refs_jsonl",
@@ -61,8 +62,12 @@ def restore_refs_file(
     return done
 
 
-def _record(line: bytes, fields: Sequence[str], encoding: str) -> tuple[Any, str | None]:
-    """A JSONL line's record, or None and why it is passed through."""
+def read_record(line: bytes, fields: Sequence[str], encoding: str) -> tuple[Any, str | None]:
+    """A JSONL line's record with string ``fields``, or None and why it is passed through.
+
+    >>> read_record(b'{"text": 1}', ["text"], "utf-8")
+    (None, "field 'text' missing or not a string")
+    """
     try:
         record = json.loads(line.decode(encoding))
     except UnicodeDecodeError as exc:
@@ -87,7 +92,7 @@ def link_jsonl_file(
         for line in stream:
             if not line.strip():
                 continue
-            record, _ = _record(line.rstrip(b"\r\n"), fields, encoding)
+            record, _ = read_record(line.rstrip(b"\r\n"), fields, encoding)
             if record is None:
                 continue
             for name in fields:
@@ -129,7 +134,7 @@ def _line(
         return LineResult(lineno, line, None)
     body = line.rstrip(b"\r\n")
     ending = line[len(body) :]
-    record, problem = _record(body, fields, encoding)
+    record, problem = read_record(body, fields, encoding)
     if record is None:
         return LineResult(lineno, line, problem)
     changed = False
