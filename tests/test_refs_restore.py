@@ -400,7 +400,7 @@ def test_scrapy_pipeline_with_a_missing_index_stops_before_the_crawl(tmp_path: P
 
 def test_dask_restore_bag_with_refs_in_worker_processes(index: str) -> None:
     db = pytest.importorskip("dask.bag")
-    from unspin.pipelines import restore_bag
+    from unspin.pipelines import restore_bag, restore_dataframe
 
     texts = [spin(" ".join(o)) for o in OTHERS] + [seed("003"), seed("004")]
     records = [{"id": k, "text": t} for k, t in enumerate(texts)]
@@ -411,3 +411,6 @@ def test_dask_restore_bag_with_refs_in_worker_processes(index: str) -> None:
     assert restored[len(OTHERS)] == seed("003")
     done = restore_bag(db.from_sequence(records, npartitions=2), "text", refs=index)
     assert [r["text"] for r in done.compute(scheduler="sync")] == restored
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
+    assert restore_dataframe(frame, "text", refs=index)["text"].tolist() == restored

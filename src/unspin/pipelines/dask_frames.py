@@ -49,12 +49,21 @@ def _restore_text(value: Any, options: RestoreOptions, refs: RefsAt = None) -> A
     return _restored(value, options, refs) if isinstance(value, str) else value
 
 
-def _restore_series(series: Any, options: RestoreOptions) -> Any:
+def _restore_series(series: Any, options: RestoreOptions, refs: RefsAt = None) -> Any:
     """A copy of a pandas series with its string cells restored (dtype kept)."""
     out = series.copy()
     texts = series.map(lambda value: isinstance(value, str)).astype(bool)
-    out[texts] = [restore(value, options) for value in series[texts]]
+    out[texts] = [_restored(value, options, refs) for value in series[texts]]
     return out
+
+
+def _refs_at(refs: Refs | None, refs_table: str | None) -> RefsAt:
+    """What workers need to open the index: its location and the learned table."""
+    if refs is None:
+        return None
+    from .refs import refs_location
+
+    return (refs_location(refs), str(refs_table) if refs_table else None)
 
 
 def restore_bag(
@@ -80,19 +89,23 @@ def restore_bag(
     ['the court', None]
     """
     opts = resolve_options(None, **overrides)
-    at: RefsAt = None
-    if refs is not None:
-        from .refs import refs_location
-
-        at = (refs_location(refs), str(refs_table) if refs_table else None)
+    at = _refs_at(refs, refs_table)
     if field is None:
         return bag.map(_restore_text, opts, at)
     return bag.map(_restore_record, field, opts, at)
 
 
-def restore_dataframe(frame: Any, column: str, **overrides: Any) -> Any:
+def restore_dataframe(
+    frame: Any,
+    column: str,
+    *,
+    refs: Refs | None = None,
+    refs_table: str | None = None,
+    **overrides: Any,
+) -> Any:
     """Restore one text column of a Dask (or pandas) dataframe; other columns, the
-    index and non-string cells (None, NaN) are kept.
+    index and non-string cells (None, NaN) are kept; ``refs`` and ``refs_table`` as
+    :func:`restore_bag` takes them.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"id": [1, 2], "text": ["the court docket", "a clean line"]})
@@ -100,9 +113,10 @@ def restore_dataframe(frame: Any, column: str, **overrides: Any) -> Any:
     ['the court', 'a clean line']
     """
     opts = resolve_options(None, **overrides)
+    at = _refs_at(refs, refs_table)
     column_data = frame[column]
     if hasattr(column_data, "map_partitions"):
-        restored = column_data.map_partitions(_restore_series, opts, meta=column_data._meta)
+        restored = column_data.map_partitions(_restore_series, opts, at, meta=column_data._meta)
     else:
-        restored = _restore_series(column_data, opts)
+        restored = _restore_series(column_data, opts, at)
     return frame.assign(**{column: restored})
