@@ -25,6 +25,7 @@ from .cli_options import (
     NoLmOpt,
     NoThesOpt,
     QuietOpt,
+    RefsOpt,
     TableOnlyOpt,
     TableOpt,
     app,
@@ -131,6 +132,7 @@ def restore(
     pile_id_field: Annotated[
         str, typer.Option("--pile-id-field", help="Id field of the pile's .jsonl records.")
     ] = "id",
+    refs: RefsOpt = None,
 ) -> None:
     """Restore spun text: files (or stdin) to stdout, to --output-dir, or --in-place.
 
@@ -153,10 +155,18 @@ def restore(
     not cover, and inputs without one, are restored with a table learned from the pile.
     Bad pile entries are named on stderr and skipped.
 
-    Exit codes: 0 done; 1 error (bad file, table, model or encoding; with --strict, the
-    first malformed line: every line before it has been written); 2 usage error; 3 with
-    --jsonl, malformed lines were passed through unchanged (all the others restored), or
-    with --pile, bad pile entries were skipped.
+    With --refs INDEX (a file, or a postgresql:// URL), every input is first looked up
+    in the index: a spun copy of a reference takes the reference's words wherever it
+    covers the copy; what it does not cover, and inputs without one, get a table learned
+    from the run's linked inputs (or --table, one table from `unspin learn --refs`)
+    beside the bundled one; an input in the index, or a clean version of one, comes back
+    unchanged. Inputs are read twice (linked first), but for JSON lines on stdin: those
+    are linked and restored one by one. With --annotate, each record names its reference.
+
+    Exit codes: 0 done; 1 error (bad file, table, model, encoding or index; with --strict,
+    the first malformed line: every line before it has been written); 2 usage error; 3
+    with --jsonl, malformed lines were passed through unchanged (all the others restored),
+    or with --pile, bad pile entries were skipped.
     """
     from .pipelines.files import AtomicOutput, codec_errors, restore_file
 
@@ -170,11 +180,32 @@ def restore(
         raise fail("--strict and --annotate go with --jsonl", 2)
     if pile and annotate:
         raise fail("--annotate does not go with --pile", 2)
+    if pile and refs:
+        raise fail("--pile and --refs exclude each other", 2)
     passed = 0
     restorer = None
     with reported_errors():
         codec_errors(encoding, errors)
         check_files(options)
+        if refs:
+            from .cli_refs import restore_refs
+
+            passed = restore_refs(
+                paths,
+                refs,
+                options,
+                output_dir=output_dir,
+                in_place=in_place,
+                backup_suffix=backup_suffix,
+                jsonl=jsonl,
+                fields=field or ["text"],
+                strict=strict,
+                annotate=annotate,
+                encoding=encoding,
+                errors=errors,
+                quiet=quiet,
+            )
+            paths = []  # restored, all of them
         if pile:
             restorer = _pile_restorer(pile, options, pile_field, pile_id_field, quiet)
         if output_dir:

@@ -22,6 +22,7 @@ from .cli_options import (
     NoLmOpt,
     NoThesOpt,
     QuietOpt,
+    RefsOpt,
     TableOnlyOpt,
     TableOpt,
     app,
@@ -69,8 +70,13 @@ def explain(
     encoding: EncodingOpt = "utf-8",
     errors: DecodeErrorsOpt = "strict",
     quiet: QuietOpt = False,
+    refs: RefsOpt = None,
 ) -> None:
     """Print each edit restore would make, as JSON lines (offsets are character offsets).
+
+    With --refs INDEX, as `restore --refs` restores: each edit line carries the
+    "reference" its document was restored from (null: none), and the review page says
+    "restored from reference ID" for each such document.
 
     Input longer than about 1 MB is explained chunk by chunk as `restore` restores it;
     offsets stay those of the whole input.
@@ -90,6 +96,27 @@ def explain(
         raise fail("several files, --output, --jsonl and --field go with --html", 2)
     with reported_errors():
         check_files(options)
+        if refs:
+            from .cli_refs import explain_refs
+
+            skipped = explain_refs(
+                paths,
+                refs,
+                options,
+                html=html,
+                output=output,
+                jsonl=jsonl,
+                fields=field or ["text"],
+                encoding=encoding,
+                errors=errors,
+                quiet=quiet,
+            )
+            if skipped:
+                raise fail(
+                    f"{skipped} malformed line{'s' * (skipped > 1)} skipped (see above)",
+                    EXIT_PASSED_THROUGH,
+                )
+            return
         if html:
             skipped = _explain_html(
                 paths, output, jsonl, field or ["text"], options, encoding, errors

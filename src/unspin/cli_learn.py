@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_options import RefsOpt, app, fail, guarded
+from .cli_options import MatchRefsOpt, RefsOpt, app, fail, guarded
 from .errors import UnspinError
 
 LmOutputOpt = Annotated[
@@ -95,9 +95,27 @@ def learn(
             "(when under a quarter of the pile is paired), on or off.",
         ),
     ] = "auto",
+    refs: RefsOpt = None,
 ) -> None:
-    """Learn a spun->original mapping table from a pile of scraped articles."""
+    """Learn a spun->original mapping table from a pile of scraped articles.
+
+    With --refs INDEX, learn it from the PATHS linked to their originals in the index
+    (the index supplies the originals): use the table with `restore --refs INDEX --table
+    TABLE`, or alone with `restore --table TABLE`. Exit 3: bad inputs were skipped.
+    """
     from .learn.table_file import check_learn_options, learn_table, merge_tables
+
+    if refs:
+        if merge or pairs or phrases or lm_output:
+            raise fail("--refs learns from PATHS alone (not --merge, --pairs, --phrases)", 2)
+        from .cli_refs import learn_refs
+
+        bad = learn_refs(
+            paths or [], refs, output, field=field, name=name, comments=comment or [], quiet=quiet
+        )
+        if bad:
+            raise fail(f"{bad} bad input{'s' * (bad > 1)} skipped (see above)", 3)
+        return
 
     if merge and lm_output:
         raise fail("--lm-output needs a pile or pairs, not --merge", 2)
@@ -155,7 +173,7 @@ def match_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
-    refs: RefsOpt = None,
+    refs: MatchRefsOpt = None,
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="With --refs: every input given is JSON lines.")
     ] = False,

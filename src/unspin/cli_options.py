@@ -74,6 +74,17 @@ FastOpt = Annotated[
         "--fast", help="Does nothing (the fast path is the only one); kept for old scripts."
     ),
 ]
+RefsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--refs",
+        metavar="INDEX",
+        help="A reference index (its file, or a postgresql:// URL; see `unspin index`): "
+        "restore each input from its original there, the rest with a table learned from "
+        "the inputs linked to it (or --table from `unspin learn --refs`) beside the "
+        "bundled one; clean inputs come back unchanged.",
+    ),
+]
 
 IndexOpt = Annotated[
     str,
@@ -83,12 +94,12 @@ IndexOpt = Annotated[
         metavar="PATH|URL",
     ),
 ]
-RefsOpt = Annotated[
+MatchRefsOpt = Annotated[
     str | None,
     typer.Option(
         "--refs",
         help="A reference index of clean originals (`unspin index add`): a file path or a "
-        "postgresql:// URL.",
+        "postgresql:// URL. Each input is looked up there instead of in the pile.",
         metavar="PATH|URL",
     ),
 ]

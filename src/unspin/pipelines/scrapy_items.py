@@ -22,8 +22,12 @@ class UnspinPipeline:
     Works on any item :mod:`itemadapter` knows (dicts, ``scrapy.Item``, dataclass and
     attrs items). Settings: ``UNSPIN_FIELDS`` (default ``["text"]``), ``UNSPIN_TABLES``
     (default: the bundled table), ``UNSPIN_MIN_SPIN`` (default 0.5, see
-    :attr:`unspin.RestoreOptions.min_spin`); ``UNSPIN_FAST`` is still accepted and does
-    nothing (a warning says so). A configured field that is missing or not a string is
+    :attr:`unspin.RestoreOptions.min_spin`), ``UNSPIN_REFS`` (a reference index, its path
+    or ``postgresql://`` URL: each item is linked to its original there and restored from
+    it, item by item, :func:`unspin.pipelines.refs.restore_with_refs`; opened read-only
+    once), ``UNSPIN_REFS_TABLE`` (with it, a table from ``unspin learn --refs`` for what
+    no reference covers); ``UNSPIN_FAST`` is still accepted and does nothing (a warning
+    says so). A configured field that is missing or not a string is
     left as it is and logged (warning) through the spider's logger; the item goes on.
     Enable it with ``ITEM_PIPELINES = {"unspin.pipelines.UnspinPipeline": 300}`` (``pip
     install 'unspin[scrapy]'``).
@@ -39,6 +43,8 @@ class UnspinPipeline:
         min_spin: float | None = None,
         crawler: Any = None,
         fast: bool = False,
+        refs: str | None = None,
+        refs_table: str | Path | None = None,
     ) -> None:
         # ``fast`` does nothing now; resolve_options warns when it is set
         overrides: dict[str, Any] = {"tables": tuple(tables), "fast": bool(fast)}
@@ -47,11 +53,14 @@ class UnspinPipeline:
         self.fields = tuple(fields)
         self.options = resolve_options(None, **overrides)
         self.crawler = crawler
+        self.refs = refs or None
+        self.refs_table = Path(refs_table) if refs_table else None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> UnspinPipeline:
-        """Build from Scrapy settings; the table and model load here, so a bad
-        ``UNSPIN_TABLES`` stops the crawl before it starts (with the file named)."""
+        """Build from Scrapy settings; the table, model and index load here, so a bad
+        ``UNSPIN_TABLES`` or ``UNSPIN_REFS`` stops the crawl before it starts (with the
+        file named)."""
         settings = crawler.settings
         min_spin = settings.get("UNSPIN_MIN_SPIN")
         pipe = cls(
@@ -60,8 +69,14 @@ class UnspinPipeline:
             None if min_spin in (None, "") else settings.getfloat("UNSPIN_MIN_SPIN"),
             crawler,
             settings.getbool("UNSPIN_FAST", False),
+            settings.get("UNSPIN_REFS") or None,
+            settings.get("UNSPIN_REFS_TABLE") or None,
         )
         get_engine(pipe.options)
+        if pipe.refs is not None:
+            from .refs import open_refs
+
+            open_refs(pipe.refs)
         return pipe
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -78,12 +93,21 @@ class UnspinPipeline:
                 )
                 continue
             try:
-                adapter[name] = restore(value, self.options)
+                adapter[name] = self._restore(value)
             except Exception:  # noqa: BLE001 - policy: an item is never lost to a bug here
                 self._logger(spider).exception(
                     "unspin: restoring field %r failed; item passed through unchanged", name
                 )
         return item
+
+    def _restore(self, text: str) -> str:
+        if self.refs is None:
+            return restore(text, self.options)
+        from .refs import restore_with_refs
+
+        return restore_with_refs(
+            text, self.refs, self.options, table=self.refs_table
+        ).restoration.text
 
     def _logger(self, spider: Any) -> Any:
         if spider is None and self.crawler is not None:

@@ -13,6 +13,14 @@ inline, the words that look spun but were left alone, and each document's spin e
 from __future__ import annotations
 
 from .page import to_html
-from .review import Review, review, review_chunks, review_files, review_jsonl
+from .review import Review, review, review_chunks, review_files, review_jsonl, review_restored
 
-__all__ = ["Review", "review", "review_chunks", "review_files", "review_jsonl", "to_html"]
+__all__ = [
+    "Review",
+    "review",
+    "review_chunks",
+    "review_files",
+    "review_jsonl",
+    "review_restored",
+    "to_html",
+]

@@ -24,6 +24,7 @@ SOURCES = {
     "table": "mapping table",
     "thesaurus": "thesaurus synonym",
     "reversal": "small-word reversal",
+    "twin": "reference",
 }
 
 _BINS = 10  # histogram bars over spin 0..1
@@ -49,7 +50,7 @@ section.doc{border-top:1px solid #ddd;padding:1rem 0;content-visibility:auto;
 .edit del+ins{margin-left:.25em}
 .s1{background:#eef7ee}.s2{background:#d3ecd5}.s3{background:#a9dbb0}.s4{background:#79c485}
 .flag{background:none;border-bottom:2px dotted #d08a00;cursor:help}
-.unchanged{color:#555;font-style:italic}
+.unchanged{color:#555;font-style:italic}.ref{color:#063;font-weight:600}
 .bar{display:inline-block;width:5rem;height:.55rem;background:#e4e4e4;border-radius:3px;
  vertical-align:middle;margin-right:.3rem}
 .bar i{display:block;height:100%;border-radius:3px;background:#c0504d}
@@ -123,9 +124,12 @@ def _section(n: int, doc: Review, parts: list[str]) -> None:
         what = '<span class="unchanged">unchanged: does not look spun</span>'
     else:
         what = '<span class="unchanged">unchanged: no restoration sure enough</span>'
+    source = ""
+    if doc.reference is not None:
+        source = f' · <span class="ref">restored from reference {escape(doc.reference)}</span>'
     parts.append(
         f'<section class="doc" id="doc-{n}"><h2><a href="#doc-{n}">{escape(doc.name)}</a>'
-        f'</h2><p class="meta">{_bar(doc.spin)}spin {doc.spin:.3f} · {what} · '
+        f'</h2><p class="meta">{_bar(doc.spin)}spin {doc.spin:.3f} · {what}{source} · '
         f"{flagged} word{'s' * (flagged != 1)} flagged, left alone</p>"
         '<div class="text">'
     )

@@ -15,19 +15,28 @@ from ..pipelines.streaming import chunk_bounds
 from ..restore import Edit, api, estimate
 from ..restore.spin_features import SpunWord
 
-__all__ = ["Review", "review", "review_chunks", "review_files", "review_jsonl"]
+__all__ = [
+    "Review",
+    "review",
+    "review_chunks",
+    "review_files",
+    "review_jsonl",
+    "review_restored",
+]
 
 
 class Review(NamedTuple):
     """One document as the page shows it. ``text`` is the input (lone surrogates read as
     U+FFFD, offsets unchanged); ``restoration.edits`` are in its offsets; ``flagged`` are
-    the words :func:`~unspin.restore.estimate.spun_spans` finds that no edit touches."""
+    the words :func:`~unspin.restore.estimate.spun_spans` finds that no edit touches;
+    ``reference`` the id of the reference it was restored from (``--refs``), if any."""
 
     name: str
     text: str
     spin: float
     restoration: api.Restoration
     flagged: tuple[SpunWord, ...]
+    reference: str | None = None
 
 
 def _left_alone(spans: Iterable[SpunWord], edits: Sequence[Edit]) -> list[SpunWord]:
@@ -74,6 +83,29 @@ def review_chunks(
     restoration = api.Restoration("".join(restored), tuple(edits), signature)
     spin = weighted / offset if offset else 0.0
     return Review(name, "".join(texts), spin, restoration, tuple(flagged))
+
+
+def review_restored(
+    name: str,
+    text: str,
+    restoration: api.Restoration,
+    reference: str | None = None,
+    options: RestoreOptions | None = None,
+) -> Review:
+    """Review a text restored elsewhere (against a reference index, ``explain --refs``):
+    its spin estimate and the words that look spun that no edit touches, with the
+    reference it was restored from.
+
+    >>> r = api.restore_and_explain("The court docket ruled.")
+    >>> review_restored("a", "The court docket ruled.", r, "story-1").reference
+    'story-1'
+    """
+    opts = resolve_options(options)
+    masked = api.mask_surrogates(text)
+    spin = estimate.spin_score(text, opts) if text else 0.0
+    flagged = _left_alone(estimate.spun_spans(masked, opts), restoration.edits)
+    shown = restoration._replace(text=api.mask_surrogates(restoration.text))
+    return Review(name, masked, spin, shown, tuple(flagged), reference)
 
 
 def review(
