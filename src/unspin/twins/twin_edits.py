@@ -9,7 +9,8 @@ aligned word by word as one sequence, so a heavily spun sentence between two anc
 (below any sentence threshold), or one the spinner ran together with the next ("last
 year. again it seems", no capital), is restored too. A changed block longer than
 :data:`MAX_TWIN_BLOCK` words a side is left as it is (a passage the copy has and the twin
-does not, or the reverse, is no spinner's swap). A twin cut inside its last sentence says
+does not, or the reverse, is no spinner's swap), and so is one that puts in or takes out
+more than :data:`MAX_ONE_SIDED` words or a line break. A twin cut inside its last sentence says
 nothing past the cut.
 
 >>> from unspin.twins.align import align, prepare
@@ -37,6 +38,7 @@ from .align import Alignment, Prepared, Sentence, word_blocks
 
 __all__ = [
     "EDGE_SIMILARITY",
+    "MAX_ONE_SIDED",
     "MAX_TWIN_BLOCK",
     "MIN_ANCHOR_SIMILARITY",
     "MIN_EDGE_WORDS",
@@ -55,6 +57,10 @@ EDGE_SIMILARITY = 0.3
 #: 98.64%, no limit (stories 0-299) 97.71 / 97.77%; 12 leaves room for a heavier spinner's
 #: longer runs of neighbouring swaps.
 MAX_TWIN_BLOCK = 12
+#: Words one side of a changed block may have when the other has none: a longer run the
+#: copy has and the twin not (or the reverse) is the other version's, no spinner's swap
+#: (seed 000 against 001: "Asked for touch upon the lawsuit" made "the lawsuit").
+MAX_ONE_SIDED = 2
 #: Words before the covered stretch (after it) from which they are more of the story (the
 #: twin is part of it), not the copy's own header (footer).
 MIN_EDGE_WORDS = 50
@@ -157,7 +163,9 @@ def twin_edits(
         # swaps in lower case: "the corporate" for "The company")
         for a in range(max(done, begin), min(a1, cut)):
             twin_token = ct[a + b1 - a1]
-            if st[a].text != twin_token.text:
+            if st[a].text != twin_token.text and not _starts_only_there(
+                text, st[a].start, original, twin_token.start
+            ):
                 edits.append(Edit(st[a].start, st[a].end, st[a].text, twin_token.text, 1.0, source))
         done = a2
         if a1 >= cut or a2 <= begin or max(a2 - a1, b2 - b1) > max_block:
@@ -167,11 +175,34 @@ def twin_edits(
         o_start = ct[b1 - 1].end if b1 > 0 else ct[0].start
         o_end = ct[b2].start if b2 < len(ct) else ct[-1].end
         found, restored = text[start:end], original[o_start:o_end]
+        if min(a2 - a1, b2 - b1) == 0 and max(a2 - a1, b2 - b1) > MAX_ONE_SIDED:
+            continue
+        if found.count("\n") != restored.count("\n"):
+            continue  # a spinner keeps the copy's lines and paragraphs
         if found != restored:
             edits.append(Edit(start, end, found, restored, 1.0, source))
     whole = j1 == last and ends and cut == len(st)
     covered = [(start_of_cover, end_of_cover)]
     return TwinEdits(sorted(edits, key=lambda e: e.start), covered, whole)
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    """Whether the word at ``at`` starts a sentence or a line (what precedes it, but for
+    spaces and opening quotes, is a sentence end, a line break or nothing)."""
+    before = text[:at].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in "\n.!?:\"”’)"
+
+
+def _starts_only_there(text: str, at: int, original: str, twin_at: int) -> bool:
+    """Whether the twin capitalises the word only because it starts a sentence there and
+    the copy's word starts none (another version's sentence break is not the spinner's)."""
+    word, twin_word = text[at : at + 1], original[twin_at : twin_at + 1]
+    return (
+        word.islower()
+        and twin_word.isupper()
+        and _sentence_start(original, twin_at)
+        and not _sentence_start(text, at)
+    )
 
 
 def _diff(
