@@ -44,8 +44,10 @@ from ..twins.add_stream import BATCH, Added
 
 __all__ = ["index_bag", "links_bag", "main", "match_bag", "references_bag"]
 
-#: Bytes of plain JSONL a partition reads, at most.
-PARTITION_BYTES = 32 * 2**20
+#: Bytes of plain JSONL a partition reads, at most, when adding (~15,000 news articles)...
+ADD_PARTITION_BYTES = 32 * 2**20
+#: ...and when matching (~500 articles: each costs a lookup and an alignment).
+MATCH_PARTITION_BYTES = 2**20
 
 _LOCAL = threading.local()  # per worker thread: open read-only indexes (SQLite is per thread)
 
@@ -82,15 +84,17 @@ def _records(piece: tuple[str, int, int | None], field: str, id_field: str) -> I
             yield (f"{path}@{at}" if ref_id is None else str(ref_id)), text
 
 
-def _pieces(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, int, int | None]]:
+def _pieces(
+    paths: Iterable[str | os.PathLike[str]], piece_bytes: int
+) -> list[tuple[str, int, int | None]]:
     """Files under ``paths`` as pieces; big plain JSONL files cut into byte ranges."""
     from ..text.corpus import _expand
 
     out: list[tuple[str, int, int | None]] = []
     for path in _expand(Path(p) for p in paths):
         name, size = str(path), path.stat().st_size
-        if name.lower().endswith(".jsonl") and size > PARTITION_BYTES:
-            cuts = list(range(0, size, PARTITION_BYTES)) + [size]
+        if name.lower().endswith(".jsonl") and size > piece_bytes:
+            cuts = list(range(0, size, piece_bytes)) + [size]
             out += [(name, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
         else:
             out.append((name, 0, None))
@@ -98,16 +102,21 @@ def _pieces(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, int, int
 
 
 def references_bag(
-    source: Any, field: str = "text", id_field: str = "id", files_per_partition: int = 64
+    source: Any,
+    field: str = "text",
+    id_field: str = "id",
+    files_per_partition: int = 64,
+    piece_bytes: int = ADD_PARTITION_BYTES,
 ) -> Any:
-    """A Dask bag of ``(id, text)`` from ``source``: paths (see the module), or a bag of
-    pairs or records (``field``, ``id_field``)."""
+    """A Dask bag of ``(id, text)`` from ``source``: paths (see the module; a plain JSONL
+    file cut into pieces of ``piece_bytes``), or a bag of pairs or records (``field``,
+    ``id_field``)."""
     import dask.bag as db
 
     if isinstance(source, (str, os.PathLike)):
         source = [source]
     if isinstance(source, (list, tuple)):
-        pieces = _pieces(source)
+        pieces = _pieces(source, piece_bytes)
         groups: list[list] = []
         for piece in pieces:  # small whole files go together; a JSONL range alone
             small = piece[2] is None and not piece[0].lower().endswith(".jsonl")
@@ -221,9 +230,9 @@ def links_bag(
     source: Any, location: str | os.PathLike[str], *, field: str = "text", id_field: str = "id"
 ) -> Any:
     """A lazy Dask bag of the link records of ``source``'s texts (linked ones only)."""
-    return references_bag(source, field, id_field).map_partitions(
-        _link_partition, os.fspath(location)
-    )
+    return references_bag(
+        source, field, id_field, files_per_partition=16, piece_bytes=MATCH_PARTITION_BYTES
+    ).map_partitions(_link_partition, os.fspath(location))
 
 
 def match_bag(
