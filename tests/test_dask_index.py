@@ -145,3 +145,43 @@ def test_paths_jsonl_and_folders_are_read_on_the_workers(client, tmp_path: Path)
     links = match_bag([copies], location, scheduler=client)
     assert [r["original"] for r in links] == [str(folder / "deep" / "1.txt"), "j7"]
     assert links[0]["spun"] == f"{copies}@0"
+
+
+@pytest.mark.slow  # a local cluster of worker processes: seconds
+def test_the_module_entry_adds_and_matches_on_a_local_cluster(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import unspin
+
+    texts = stories(10, seed=5)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(
+        "".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+    copies = tmp_path / "copies.jsonl"
+    copies.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "text": spin(t)}) + "\n" for i, t in enumerate(texts[:3])
+        )
+    )
+    index, links = tmp_path / "refs.unspin", tmp_path / "links.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(Path(unspin.__file__).resolve().parents[1])}
+    run = [sys.executable, "-m", "unspin.pipelines.dask_index"]
+    common = ["--index", str(index), "--workers", "1"]
+    added = subprocess.run(
+        [*run, "add", str(refs), *common], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert added.returncode == 0, added.stderr[-2000:]
+    assert json.loads(added.stdout) == {"added": 10, "known": 0}
+    matched = subprocess.run(
+        [*run, "match", str(copies), *common, "-o", str(links)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert matched.returncode == 0, matched.stderr[-2000:]
+    found = [json.loads(line) for line in links.read_text().splitlines()]
+    assert [(r["spun"], r["original"]) for r in found] == [("q0", "r0"), ("q1", "r1"), ("q2", "r2")]

@@ -336,4 +336,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # run the imported module's main: tasks then name its functions, which workers import,
+    # rather than carry this __main__'s by value (with its per-thread state)
+    from unspin.pipelines.dask_index import main as imported_main
+
+    imported_main()
