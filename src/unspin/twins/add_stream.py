@@ -61,7 +61,9 @@ def add_stream(
     """Add ``(id, text)`` references to ``store`` a batch (one transaction) at a time;
     ``workers`` > 1 fingerprints in ``workers - 1`` other processes meanwhile (2 on a
     2-core machine: one fingerprints, this one stores). ``progress`` is called after each
-    batch with the running totals. An interrupted stream keeps every batch committed."""
+    batch with the running totals. An interrupted stream keeps every batch committed.
+    Workers are spawned processes: in a script, call this under ``if __name__ ==
+    "__main__":``; inside a daemonic process (a Dask worker, a Pool task) use 1."""
     added = known = 0
 
     def store_one(fingerprinted: list[Reference]) -> None:
