@@ -29,9 +29,10 @@ from __future__ import annotations
 import os
 import random
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from .add_stream import BATCH, Added, add_stream
 from .backends import open_store
 from .candidates import MAX_POSTINGS
 from .fingerprint import FINGERPRINT_VERSION, reference_keys
@@ -43,14 +44,6 @@ __all__ = ["Added", "Lookup", "ReferenceIndex", "TEXT_CACHE"]
 
 #: Reference texts a lookup process keeps decoded (the last read; a few MB).
 TEXT_CACHE = 256
-
-
-class Added(NamedTuple):
-    """What one :meth:`ReferenceIndex.add` call stored: ``added`` new texts, ``known``
-    texts the index already held (under any id, or earlier in the batch)."""
-
-    added: int
-    known: int
 
 
 class Lookup(NamedTuple):
@@ -99,6 +92,19 @@ class ReferenceIndex:
         numbers = self.store.add(batch)
         added = sum(n is not None for n in numbers)
         return Added(added, len(numbers) - added)
+
+    def add_many(
+        self,
+        references: Iterable[tuple[str, str]],
+        *,
+        workers: int = 1,
+        batch: int = BATCH,
+        progress: Callable[[Added], None] | None = None,
+    ) -> Added:
+        """Add a stream of ``(id, text)`` references, ``batch`` a transaction; ``workers``
+        2 or more fingerprints in other processes while this one stores
+        (:func:`~unspin.twins.add_stream.add_stream`): on 2 cores, ``workers=2``."""
+        return add_stream(self.store, references, workers=workers, batch=batch, progress=progress)
 
     def remove(self, ref_id: str) -> int:
         """Remove every text added under ``ref_id``; how many."""
