@@ -185,3 +185,42 @@ def test_the_module_entry_adds_and_matches_on_a_local_cluster(tmp_path: Path) ->
     assert matched.returncode == 0, matched.stderr[-2000:]
     found = [json.loads(line) for line in links.read_text().splitlines()]
     assert [(r["spun"], r["original"]) for r in found] == [("q0", "r0"), ("q1", "r1"), ("q2", "r2")]
+
+
+@pytest.mark.slow  # a local cluster of worker processes: seconds
+def test_the_cli_adds_and_matches_on_dask_leaving_out_references_that_look_spun(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from unspin.cli import app
+
+    texts = stories(8, seed=11)
+    folder = tmp_path / "refs"
+    folder.mkdir()
+    for i, t in enumerate(texts[:6]):
+        (folder / f"{i}.txt").write_text(t, encoding="utf-8")
+    (folder / "copy.txt").write_text(spin(texts[6]), encoding="utf-8")  # "mln dlrs" as "19.six"
+    index = str(tmp_path / "refs.unspin")
+    runner = CliRunner()
+    added = runner.invoke(app, ["index", "add", str(folder), "--index", index, "--dask", "local"])
+    assert added.exit_code == 3, added.output
+    assert "copy.txt" in added.output and "looks spun" in added.output
+    with ReferenceIndex(index, readonly=True) as refs:
+        assert refs.stats()["documents"] == 6
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "a.txt").write_text(spin(texts[2]), encoding="utf-8")
+    (queries / "b.txt").write_text(texts[4], encoding="utf-8")  # a reference itself
+    links_path = tmp_path / "links.jsonl"
+    matched = runner.invoke(
+        app,
+        ["match", "--refs", index, str(queries), "-o", str(links_path), "--dask", "local"],
+    )
+    assert matched.exit_code == 0, matched.output
+    links = [json.loads(line) for line in links_path.read_text().splitlines()]
+    assert [(r["spun"], r["original"]) for r in links] == [
+        (str(queries / "a.txt"), str(folder / "2.txt"))
+    ]
+    refused = runner.invoke(app, ["index", "add", "-", "--index", index, "--dask", "local"])
+    assert refused.exit_code == 2

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_options import IndexOpt, app, fail, guarded
+from .cli_options import DaskOpt, IndexOpt, app, fail, guarded
 
 index_app = typer.Typer(
     help="Keep clean originals in a persistent reference index (SQLite file or PostgreSQL).",
@@ -36,6 +36,14 @@ IdFieldOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary line.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of the inputs.")]
+
+
+def _dask_sources(sources: list[str], jsonl: bool) -> None:
+    """Refuse what the Dask path cannot read (standard input; --jsonl over other files)."""
+    if "-" in sources:
+        raise fail("--dask reads files and folders, not standard input", 2)
+    if jsonl:
+        raise fail("--dask reads .jsonl(.gz) files as JSON lines by their name; drop --jsonl", 2)
 
 
 def _count(n: int, word: str) -> str:
@@ -84,6 +92,7 @@ def add(
         ),
     ] = None,
     quiet: QuietOpt = False,
+    dask: DaskOpt = None,
 ) -> None:
     """Add clean references to an index (created if absent).
 
@@ -121,6 +130,36 @@ def add(
         action = "kept (--keep-spun)" if keep_spun else "skipped (--keep-spun adds it)"
         typer.echo(f"unspin: {ref_id}: looks spun, {why}; {action}", err=True)
 
+    if dask is not None:
+        _dask_sources(sources, jsonl)
+        from .pipelines.dask_index import dask_client, index_bag
+
+        flagged = 0
+
+        def spun_seen(ref_id: str, why: str) -> None:
+            nonlocal flagged
+            flagged += 1
+            spun(ref_id, why)
+
+        with dask_client(dask) as client:
+            done = index_bag(
+                sources,
+                index,
+                field=field,
+                id_field=id_field,
+                scheduler=client,
+                keep_spun=keep_spun,
+                spun=spun_seen,
+            )
+        if not quiet:
+            typer.echo(
+                f"unspin: {done.added:,} added, {done.known:,} already in the index"
+                + (f", {flagged:,} looked spun" if flagged else ""),
+                err=True,
+            )
+        if flagged and not keep_spun:
+            raise fail(f"{_count(flagged, 'reference')} skipped (see above)", 3)
+        return
     references = iter_references(
         sources, jsonl=jsonl, field=field, id_field=id_field, encoding=encoding, problem=named
     )
@@ -202,9 +241,25 @@ def match_refs(
     id_field: str = "id",
     quiet: bool = False,
     use_lm: bool = True,
+    dask: str | None = None,
 ) -> None:
     """``unspin match --refs``: link each input to the reference it copies, one JSON line
-    a linked input; the index is read only."""
+    a linked input; the index is read only (``dask``: on a Dask cluster, see
+    :data:`DaskOpt`)."""
+    if dask is not None:
+        _dask_sources(inputs, jsonl)
+        from .pipelines.dask_index import dask_client, match_bag
+
+        with dask_client(dask) as client:
+            links = match_bag(
+                inputs, refs, field=field, id_field=id_field, scheduler=client, output=output
+            )
+        if output is None:
+            for record in links:
+                typer.echo(json.dumps(record, ensure_ascii=False))
+        if not quiet:
+            typer.echo(f"unspin: {_count(len(links), 'input')} linked", err=True)
+        return
     from pathlib import Path
 
     from .pipelines.files import AtomicOutput, TerminalProgress

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_options import MatchRefsOpt, RefsOpt, app, fail, guarded
+from .cli_options import DaskOpt, MatchRefsOpt, RefsOpt, app, fail, guarded
 from .errors import UnspinError
 
 LmOutputOpt = Annotated[
@@ -181,6 +181,7 @@ def match_command(
         bool,
         typer.Option("--no-lm", help="With --refs: verify links without the language model."),
     ] = False,
+    dask: DaskOpt = None,
 ) -> None:
     """Link each spun copy in a pile to its original, one JSON object a line:
     {"spun", "original", "shared", "spun_words", "margin"}, sorted by spun copy.
@@ -202,7 +203,8 @@ def match_command(
     "coverage", "similarity"} ("coverage": the share of the input the reference's aligned
     sentences cover; "similarity": the share of those words that are the reference's).
     Inputs that are references, or clean versions of one, and inputs without a twin are
-    only counted in the summary on stderr. The index is only read.
+    only counted in the summary on stderr. The index is only read. --dask links them on
+    a Dask cluster, every worker reading the one index.
 
     Exit codes: 0 done; 1 error; 2 usage error; 3 done, but bad pile entries or inputs
     (named on stderr) were skipped.
@@ -219,10 +221,15 @@ def match_command(
             id_field=id_field,
             quiet=quiet,
             use_lm=not no_lm,
+            dask=dask,
         )
         return
-    if jsonl or no_lm:
-        raise fail("--jsonl and --no-lm go with --refs", 2)
+    if jsonl or no_lm or dask:
+        raise fail(
+            "--jsonl, --no-lm and --dask go with --refs (a pile on Dask: "
+            "python -m unspin.twins.match_distributed)",
+            2,
+        )
     from .pipelines.files import AtomicOutput
     from .twins.match import match_pile
 

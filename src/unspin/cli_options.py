@@ -86,6 +86,16 @@ RefsOpt = Annotated[
     ),
 ]
 
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="local|tcp://HOST:PORT",
+        help="Run on Dask (the `distributed` extra): 'local' starts a cluster of two worker "
+        "processes here, an address uses that cluster; every worker shares the one index. "
+        "Sources are files and folders (.jsonl(.gz) files read as JSON lines).",
+    ),
+]
 IndexOpt = Annotated[
     str,
     typer.Option(

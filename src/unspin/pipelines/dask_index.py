@@ -36,7 +36,8 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -144,12 +145,28 @@ def _as_pair(item: Any, field: str, id_field: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- on the workers
 
 
-def _add_partition(pairs: Iterable[tuple[str, str]], location: str, batch: int) -> list[Added]:
-    """Fingerprint and add one partition, ``batch`` references a transaction."""
+def _add_partition(
+    pairs: Iterable[tuple[str, str]], location: str, batch: int, keep_spun: bool
+) -> list[tuple[Added, list[tuple[str, str]]]]:
+    """Fingerprint and add one partition, ``batch`` references a transaction; with the
+    references that look spun (:func:`~unspin.twins.spin_marks.looks_spun`), left out
+    unless ``keep_spun``."""
     from ..twins.refindex import ReferenceIndex
+    from ..twins.spin_marks import looks_spun
+
+    spun: list[tuple[str, str]] = []
+
+    def checked() -> Iterator[tuple[str, str]]:
+        for ref_id, text in pairs:
+            why = looks_spun(text)
+            if why is not None:
+                spun.append((ref_id, why))
+                if not keep_spun:
+                    continue
+            yield ref_id, text
 
     with ReferenceIndex(location, create=True) as index:
-        return [index.add_many(pairs, batch=batch)]
+        return [(index.add_many(checked(), batch=batch), spun)]
 
 
 def _reader(location: str) -> Any:
@@ -205,10 +222,13 @@ def index_bag(
     id_field: str = "id",
     batch: int = BATCH,
     scheduler: Any = None,
+    keep_spun: bool = False,
+    spun: Callable[[str, str], None] | None = None,
 ) -> Added:
     """Add every reference of ``source`` (paths, or a bag of ``(id, text)`` pairs or
     records) to the index at ``location`` (created if absent) on Dask's workers; what was
-    added, summed over the workers.
+    added, summed over the workers. References that look spun are left out unless
+    ``keep_spun``; ``spun(id, why)`` hears of each, kept or not.
 
     >>> import dask.bag as db, os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "refs.unspin")
@@ -222,8 +242,12 @@ def index_bag(
     with ReferenceIndex(location, create=True):  # the schema once, before the workers race
         pass
     bag = references_bag(source, field, id_field)
-    parts = _compute(bag.map_partitions(_add_partition, location, batch), scheduler)
-    return Added(sum(p.added for p in parts), sum(p.known for p in parts))
+    parts = _compute(bag.map_partitions(_add_partition, location, batch, keep_spun), scheduler)
+    for _, flagged in parts:
+        for ref_id, why in flagged:
+            if spun is not None:
+                spun(ref_id, why)
+    return Added(sum(p.added for p, _ in parts), sum(p.known for p, _ in parts))
 
 
 def links_bag(
@@ -276,6 +300,22 @@ def match_bag(
 # ---------------------------------------------------------------- command line
 
 
+@contextmanager
+def dask_client(scheduler: str | None, workers: int = 2) -> Iterator[Any]:
+    """A Dask client: on the cluster at ``scheduler`` (``tcp://host:8786``), else on a
+    local cluster of ``workers`` processes, closed afterwards."""
+    from dask.distributed import Client, LocalCluster
+
+    with ExitStack() as stack:
+        if scheduler and scheduler != "local":
+            yield stack.enter_context(Client(scheduler))
+            return
+        cluster = stack.enter_context(
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+        )
+        yield stack.enter_context(Client(cluster))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m unspin.pipelines.dask_index add|match PATHS --index LOCATION``: build or
     match against a reference index on a Dask cluster (``--scheduler tcp://host:8786``;
@@ -293,21 +333,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--id-field", default="id", help="JSONL: the id field")
     args = parser.parse_args(argv)
 
-    from contextlib import ExitStack
-
-    from dask.distributed import Client, LocalCluster
-
     from ..errors import UnspinError
 
     try:
-        with ExitStack() as stack:
-            if args.scheduler:
-                client = stack.enter_context(Client(args.scheduler))
-            else:
-                cluster = stack.enter_context(
-                    LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True)
-                )
-                client = stack.enter_context(Client(cluster))
+        with dask_client(args.scheduler, args.workers) as client:
             if args.command == "add":
                 done = index_bag(
                     args.paths,

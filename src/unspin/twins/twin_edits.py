@@ -190,7 +190,7 @@ def _sentence_start(text: str, at: int) -> bool:
     """Whether the word at ``at`` starts a sentence or a line (what precedes it, but for
     spaces and opening quotes, is a sentence end, a line break or nothing)."""
     before = text[:at].rstrip(" \t\"'“‘(")
-    return not before or before[-1] in "\n.!?:\"”’)"
+    return not before or before[-1] in '\n.!?:"”’)'
 
 
 def _starts_only_there(text: str, at: int, original: str, twin_at: int) -> bool:
