@@ -11,15 +11,16 @@ The index here is an in-memory dict of postings, as the storage layer will keep 
 
     python -m bench.quality.refs                       # tune set: link figures
     python -m bench.quality.refs --set heldout
-    python -m bench.quality.refs --candidates          # recall@k of each fingerprint design
     python -m bench.quality.refs --stress              # heavy copies made heavier
-    python -m bench.quality.refs --speed               # each stage's cost
 
 Reported per spinner: copies linked to their original (or to a reference holding the same
 text), linked to another version of the story, wrong links (to another story, or any link of
 a copy whose original is not indexed), missed; clean queries linked as spun copies (must be
 none) and in-index clean queries recognised as clean; queries per second (lookup + alignment
 verification, one process), fingerprint microseconds per reference, postings per reference.
+The study of fingerprint designs (recall@k of MinHash LSH, rare words, figures, anchor
+pairs, stopword skeletons; docs/benchmarks.md) is ``--candidates`` at commit bc574ac, and
+each stage's cost ``--speed`` (measured at scale now by ``bench.speed.scale``).
 """
 
 from __future__ import annotations
@@ -79,143 +80,8 @@ class MemoryIndex:
 # ---------------------------------------------------------------- candidate designs
 
 
-def _designs() -> dict[str, tuple[Callable[[str], Sequence[int]], Callable[[str], Sequence[int]]]]:
-    """Fingerprint designs to compare: (reference keys, query keys) functions."""
-    import heapq
-
-    from unspin.twins import fingerprint as fp
-
-    def sampled(features: Callable[[list[str]], set[str]], k: int = 32):
-        def ref(text: str) -> list[int]:
-            return heapq.nsmallest(k, {fp.key(f) for f in features(fp._tokens(text))})
-
-        def query(text: str) -> list[int]:
-            return sorted({fp.key(f) for f in features(fp._tokens(text))})
-
-        return ref, query
-
-    common = fp.common_words(fp.COMMON_ZIPF)
-
-    def words(tokens: list[str]) -> set[str]:
-        return {t for t in fp._pick(tokens, common) if not t[0].isdigit()}
-
-    def figures(tokens: list[str]) -> set[str]:
-        return {t for t in tokens if t[0].isdigit() and len(t) >= 3}
-
-    def pairs(tokens: list[str]) -> set[str]:
-        a = fp._pick(tokens, common)
-        return {f"{x} {y}" for x, y in zip(a, a[1:], strict=False)}
-
-    def skeleton(tokens: list[str]) -> set[str]:
-        from unspin.twins.neardup import STOPWORDS
-
-        sk = [t if t in STOPWORDS else "_" for t in tokens]
-        return {
-            " ".join(sk[i : i + 5])
-            for i in range(len(sk) - 4)
-            if sum(x != "_" for x in sk[i : i + 5]) >= 3
-        }
-
-    def sentences(tokens: list[str]) -> set[str]:
-        """Sentence anchors: each run of tokens between two figures or rare words, by its
-        length and the two anchors around it (a crude sentence-shape feature)."""
-        out, last, gap = set(), None, 0
-        for t in tokens:
-            if t[0].isdigit() or (len(t) >= 3 and t not in common):
-                if last is not None:
-                    out.add(f"{last}|{min(gap, 9)}|{t}")
-                last, gap = t, 0
-            else:
-                gap += 1
-        return out
-
-    return {
-        "rare words": sampled(words),
-        "figures": sampled(figures),
-        "anchor pairs": sampled(pairs),
-        "stopword 5-gram skeletons": sampled(skeleton),
-        "anchor pairs + gap (sentence shape)": sampled(sentences),
-        "shipped: words + pairs, k=32": (fp.reference_keys, fp.query_keys),
-        "shipped design, k=48": (lambda t: fp.reference_keys(t, 48), fp.query_keys),
-    }
-
-
-def _minhash_recall(refs: list[dict], queries: list[dict]) -> dict:
-    """Today's MinHash LSH (twins/neardup.py): candidates ranked by estimated Jaccard."""
-    from unspin.twins.neardup import NearDupIndex
-
-    index = NearDupIndex()
-    started = time.perf_counter()
-    signatures = []
-    for n, ref in enumerate(refs):
-        sig = index.signature(ref["text"])
-        signatures.append(sig)
-        if sig is not None:
-            index._lsh.insert(n, sig, check_duplication=False)
-    micros = (time.perf_counter() - started) / len(refs) * 1e6
-    ranked = []
-    for q in queries:
-        sig = index.signature(q["text"])
-        found = index._lsh.query(sig) if sig is not None else []
-        ranked.append(sorted(found, key=lambda m: -sig.jaccard(signatures[m]))[:20])
-    return {
-        "recall": _recall(queries, ranked),
-        "fingerprint_us": round(micros),
-        "stored_per_reference": f"{index._lsh.b} band keys ({index.num_perm} hash values)",
-    }
-
-
-def _recall(queries: list[dict], ranked: list[list[int]]) -> dict:
-    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for q, top in zip(queries, ranked, strict=True):
-        good = set(q["accept"]) | set(q.get("versions", []))
-        rank = next((i for i, m in enumerate(top) if m in good), 99)
-        row = rows[q["spinner"] or q["kind"]]
-        row[0] += rank < 1
-        row[1] += rank < 5
-        row[2] += rank < 20
-        row[3] += 1
-    return {
-        k: {"@1": _pct(r[0], r[3]), "@5": _pct(r[1], r[3]), "@20": _pct(r[2], r[3]), "n": r[3]}
-        for k, r in sorted(rows.items())
-    }
-
-
 def _pct(a: int, b: int) -> float:
     return round(100 * a / max(b, 1), 1)
-
-
-def candidates_report(name: str) -> dict:
-    """recall@1/5/20 of the true original among candidates for each design, with costs."""
-    from unspin.twins.candidates import MAX_POSTINGS
-    from unspin.twins.candidates import rank as rank_candidates
-
-    refs, queries = refs_data.build(name)
-    queries = [q for q in queries if q["original"] is not None]
-    report = {"minhash LSH (today)": _minhash_recall(refs, queries)}
-    for label, (ref_keys, query_keys) in _designs().items():
-        index = MemoryIndex(ref_keys, MAX_POSTINGS)
-        index.add_all(r["text"] for r in refs)
-        ranked, lookups, hot = [], [], []
-        for q in queries:
-            keys = query_keys(q["text"])
-            lookups.append(len(keys))
-            found = index.lookup(keys)
-            hot.append(sum(len(v) > MAX_POSTINGS for v in found.values()))
-            # rank all (no share-of-best floor) to see the ceiling
-            ranked.append([c.reference for c in rank_candidates(keys, index.lookup, limit=20)])
-        report[label] = {
-            "recall": _recall(queries, ranked),
-            "fingerprint_us": round(index.seconds / len(refs) * 1e6),
-            "postings_per_reference": round(statistics.mean(index.sizes), 1),
-            "query_lookups": round(statistics.mean(lookups)),
-            "hot_keys_per_query": round(statistics.mean(hot), 1),
-        }
-        print(label, json.dumps(report[label]), file=sys.stderr)
-    return report
-
-
-# ---------------------------------------------------------------- linking
 
 
 def heavier(text: str, seed: int, share: float = 0.3) -> str:
@@ -353,80 +219,14 @@ def score(queries: list[dict], outcomes: list[dict]) -> dict:
     return out
 
 
-def speed_report(name: str, copies: int = 22) -> dict:
-    """Costs on one core: fingerprinting a reference (best of 3 passes over 2,000), a
-    query's keys, ranking its candidates from postings at 44,700 references and with every
-    posting list repeated ``copies`` times (a stand-in for ~1M references that makes keys
-    hotter than real text would: an upper bound), and verifying its candidates."""
-    from unspin.models.lm import load_lm
-    from unspin.twins import fingerprint as fp
-    from unspin.twins.candidates import MAX_POSTINGS, rank
-    from unspin.twins.search import find_twin
-
-    refs, queries = refs_data.build(name)
-    texts = [r["text"] for r in refs]
-    passes = []
-    for _ in range(3):
-        started = time.perf_counter()
-        for text in texts[:2000]:
-            fp.reference_keys(text)
-        passes.append((time.perf_counter() - started) / 2000 * 1e6)
-    index = MemoryIndex(fp.reference_keys, MAX_POSTINGS)
-    index.add_all(texts)
-    n = len(texts)
-
-    def bigger(keys: Sequence[int]) -> dict[int, list[int]]:
-        out = {}
-        for k in index.postings(keys):
-            full = index._postings[k]
-            out[k] = [r + j * n for j in range(copies) for r in full][: MAX_POSTINGS + 1]
-        return out
-
-    lm = load_lm()
-    keys_n, scanned, rank_ms, rank_big_ms, total_ms = [], [], [], [], []
-    for q in queries[::4]:
-        keys = fp.query_keys(q["text"])
-        keys_n.append(len(keys))
-        started = time.perf_counter()
-        found = index.postings(keys)
-        rank(keys, lambda _k, found=found: found)
-        rank_ms.append((time.perf_counter() - started) * 1000)
-        found = bigger(keys)
-        scanned.append(sum(len(v) for v in found.values() if len(v) <= MAX_POSTINGS))
-        started = time.perf_counter()
-        rank(keys, lambda _k, found=found: found)
-        rank_big_ms.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        find_twin(q["text"], index, lm)
-        total_ms.append((time.perf_counter() - started) * 1000)
-    return {
-        "fingerprint_us_per_reference": [round(p) for p in passes],
-        "reference_chars_mean": round(statistics.mean(map(len, texts[:2000]))),
-        "postings_per_reference": round(statistics.mean(index.sizes), 1),
-        "query_keys_mean": round(statistics.mean(keys_n)),
-        "rank_ms_median_44700": round(statistics.median(rank_ms), 2),
-        f"rank_ms_median_x{copies}": round(statistics.median(rank_big_ms), 2),
-        f"postings_scanned_median_x{copies}": round(statistics.median(scanned)),
-        "find_twin_ms_median": round(statistics.median(total_ms), 1),
-        "find_twin_ms_p90": round(sorted(total_ms)[int(0.9 * len(total_ms))], 1),
-    }
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=sorted(refs_data.SETS), default="tune")
-    parser.add_argument("--candidates", action="store_true", help="recall of each design")
     parser.add_argument("--stress", action="store_true", help="heavy copies made heavier")
-    parser.add_argument("--speed", action="store_true", help="costs of each stage")
     args = parser.parse_args(argv)
     if not refs_data.available():
         sys.exit("skipped: the corpora or the spinner W dev sets are absent (needs ../shared)")
-    if args.candidates:
-        print(json.dumps(candidates_report(args.set), indent=1))
-    elif args.speed:
-        print(json.dumps(speed_report(args.set), indent=1))
-    else:
-        print(json.dumps(link_report(args.set, stress=args.stress), indent=1))
+    print(json.dumps(link_report(args.set, stress=args.stress), indent=1))
 
 
 if __name__ == "__main__":
