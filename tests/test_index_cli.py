@@ -247,7 +247,7 @@ def test_match_refs_reads_jsonl_from_stdin_and_names_bad_lines(tmp_path: Path) -
 def test_pile_only_flags_need_refs(tmp_path: Path) -> None:
     result = runner.invoke(app, ["match", str(SEEDS), "--jsonl"])
     assert result.exit_code == 2
-    assert "--jsonl and --no-lm go with --refs" in result.stderr
+    assert "--jsonl, --no-lm and --dask go with --refs" in result.stderr
 
 
 def test_remove_says_what_it_did(tmp_path: Path) -> None:
