@@ -311,7 +311,10 @@ def dask_client(scheduler: str | None, workers: int = 2) -> Iterator[Any]:
             yield stack.enter_context(Client(scheduler))
             return
         cluster = stack.enter_context(
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+            # the dashboard on any free port: a second cluster on this machine is no error
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
         )
         yield stack.enter_context(Client(cluster))
 
