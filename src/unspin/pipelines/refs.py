@@ -120,10 +120,14 @@ class RefsRun:
         self._restorer: LinkedRestorer | None = None
 
     def link(self, text: str) -> Lookup:
-        """Look ``text`` up in the index (once per distinct text in a run)."""
+        """Look ``text`` up in the index (once per distinct text in a run): its link, with
+        the decision's kind and reference but not its alignment."""
         found = self.lookups.get(text)
         if found is None:
             found = self.index.lookup(text)
+            # kept for the run without its alignment (a run may hold many thousand texts)
+            decided = found.found._replace(verdict=None, candidates=())
+            found = found._replace(found=decided)
             self.lookups[text] = found
         return found
 
