@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +62,16 @@ def _linked_summary(run: RefsRun) -> str:
     )
 
 
+def _counted(paths: list[str], bar: object) -> Iterator[str]:
+    """``paths``, the bar counting each once done (a TerminalProgress), then closed."""
+    try:
+        for path in paths:
+            yield path
+            bar.update()  # type: ignore[attr-defined]
+    finally:
+        bar.close()  # type: ignore[attr-defined]
+
+
 def restore_refs(
     paths: list[str],
     refs: str,
@@ -78,13 +89,14 @@ def restore_refs(
     quiet: bool,
 ) -> int:
     """``unspin restore --refs``: the number of malformed JSONL lines passed through."""
-    from .pipelines.files import AtomicOutput
+    from .pipelines.files import AtomicOutput, TerminalProgress
     from .pipelines.refs_files import link_file, link_jsonl_file, read_text, restore_refs_file
 
     passed = 0
     stdin_text: str | None = None
     with _open_run(refs, options) as run:
-        for path in paths:  # pass one: link every input that can be read twice
+        bar = TerminalProgress(len(paths), " inputs", quiet, after=3, desc="linking")
+        for path in _counted(paths, bar):  # pass one: link every input that can be read twice
             if jsonl and path != "-":
                 link_jsonl_file(path, fields, run, encoding=encoding)
             elif not jsonl and path == "-":
@@ -96,7 +108,8 @@ def restore_refs(
         _say(quiet or not run.lookups, _linked_summary(run))
         if output_dir:
             output_dir.mkdir(parents=True, exist_ok=True)
-        for path in paths:  # pass two
+        bar = TerminalProgress(len(paths), " inputs", quiet, after=3, desc="restoring")
+        for path in _counted(paths, bar):  # pass two
             if in_place:
                 target: Path | None = Path(path)
             elif output_dir and path != "-":
