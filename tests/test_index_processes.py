@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -17,36 +16,12 @@ import pytest
 import unspin
 from unspin.twins.backends import open_store
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_index_cli import story  # noqa: E402
+
 pytestmark = pytest.mark.slow  # real processes, thousands of references: seconds each
 
 SRC = str(Path(unspin.__file__).resolve().parents[1])
-
-
-def story(n: int, words: int = 80) -> str:
-    """A clean, distinct text of its own (as in test_index_cli.py)."""
-    rng = random.Random(n)
-    common = [
-        "the",
-        "said",
-        "company",
-        "its",
-        "year",
-        "would",
-        "market",
-        "new",
-        "sales",
-        "rose",
-        "shares",
-        "board",
-    ]
-    names = ["".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))]
-    names += [f"{rng.randint(10, 999)}.{rng.randint(1, 9)}" for _ in range(3)]
-    sentences = []
-    for _ in range(words // 10):
-        body = [rng.choice(common + [n.capitalize() if n.isalpha() else n for n in names])]
-        body += [rng.choice(common + names) for _ in range(9)]
-        sentences.append(" ".join(body).capitalize() + ".")
-    return f"Story {n}: " + " ".join(sentences)
 
 
 def unspin_process(*args: str) -> subprocess.Popen:
