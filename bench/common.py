@@ -137,6 +137,18 @@ def undone(triples: Iterable[tuple[str, str, str]]) -> tuple[float, int, int]:
     return fraction_undone(pairs), sum(b for b, _ in pairs), sum(a for _, a in pairs)
 
 
+def undone_report(triples: Sequence[tuple[str, str, str]]) -> dict:
+    """:func:`undone` of ``(spun, restored, original)`` triples as a report's entry:
+    documents, errors undone (%), error totals before and after."""
+    share, before, after = undone(triples)
+    return {
+        "documents": len(triples),
+        "errors_undone": round(100 * share, 1),
+        "errors_before": before,
+        "errors_after": after,
+    }
+
+
 def wrong_per_1000(pairs: Iterable[tuple[str, str]]) -> float:
     """Wrong changes per 1,000 tokens of clean text over ``(clean, restored)`` pairs.
 

@@ -53,7 +53,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.common import REUTERS, WIKI, undone
+from bench.common import REUTERS, WIKI, undone, undone_report
 from bench.quality.match import cut, wrap
 from bench.spinners import spinner_w as w
 
@@ -200,13 +200,7 @@ def measure(run: Run, progress: bool = False) -> dict:
     report: dict = {"learn_and_gate_seconds": round(learned, 1)}
     report["restore_seconds"] = round(time.perf_counter() - started - learned, 1)
     for kind in ("whole", "partial", "no_twin"):
-        share, before, after = undone(rows.get(kind, []))
-        report[kind] = {
-            "documents": len(rows.get(kind, [])),
-            "errors_undone": round(100 * share, 1),
-            "errors_before": before,
-            "errors_after": after,
-        }
+        report[kind] = undone_report(rows.get(kind, []))
     for kind in ("clean_original", "clean_version", "clean_unrelated", "risk"):
         changed = [given for given, restored, _ in rows.get(kind, []) if restored != given]
         report[kind] = {"documents": len(rows.get(kind, [])), "changed": len(changed)}
@@ -285,17 +279,7 @@ def build_pile(spinner: str, seed: int = 1) -> tuple[Path, dict]:
         rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
     for k, text in enumerate(m._unrelated(975, seed)):
         rows.append((f"x{k}", text, {"kind": "clean", "reference": text}))
-    rng.shuffle(rows)
-    names = {key: f"{n:05d}.txt" for n, (key, _, _) in enumerate(rows)}
-    folder.mkdir(parents=True, exist_ok=True)
-    docs = {}
-    for key, text, info in rows:
-        (folder / names[key]).write_text(text, encoding="utf-8")
-        if "twin" in info:
-            info["original"] = names[info.pop("twin")]
-        docs[names[key]] = info
-    truth_path.write_text(json.dumps({"docs": docs}))
-    return folder, {"docs": docs}
+    return m.write_pile_rows(rows, folder, truth_path, rng)
 
 
 def pile(spinner: str, seed: int = 1) -> dict:

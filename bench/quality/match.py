@@ -45,7 +45,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import OUT, WIKI, read_jsonl, undone
+from bench.common import OUT, WIKI, read_jsonl, undone_report
 from bench.spinners import spinner_w as w
 
 HELDOUT = range(1350, 2038)  # spinner W dev stories nothing in match was tuned on
@@ -174,6 +174,15 @@ def build_pile(
         rows.append((f"c{k}", s.original, {"kind": "clean", "reference": s.original}))
     for k, text in enumerate(_unrelated(extra, seed) if extra else []):
         rows.append((f"x{k}", text, {"kind": "clean", "reference": text}))
+    return write_pile_rows(rows, folder, truth_path, rng)
+
+
+def write_pile_rows(
+    rows: list[tuple[str, str, dict]], folder: Path, truth_path: Path, rng: random.Random
+) -> tuple[Path, dict]:
+    """Write ``(key, text, truth)`` rows as one ``.txt`` file each under shuffled names
+    (a truth's ``twin`` key becomes the twin's file name, ``original``), and the truth
+    ``{"docs": {name: truth}}`` to ``truth_path``."""
     rng.shuffle(rows)
     names = {key: f"{n:05d}.txt" for n, (key, _, _) in enumerate(rows)}
     folder.mkdir(parents=True, exist_ok=True)
@@ -273,13 +282,7 @@ def restore_report(folder: Path, truth: dict, out_dir: Path, extra: list[str] = 
         else:
             triples.setdefault(d["kind"], []).append((given, restored, d["reference"]))
     for kind, rows in sorted(triples.items()):
-        share, before, after = undone(rows)
-        report[kind] = {
-            "documents": len(rows),
-            "errors_undone": round(100 * share, 1),
-            "errors_before": before,
-            "errors_after": after,
-        }
+        report[kind] = undone_report(rows)
     report["clean_changed"] = changed
     report["clean_documents"] = clean
     return report

@@ -27,6 +27,8 @@ import random
 import re
 from pathlib import Path
 
+from bench.quality.match import cut, wrap  # a content farm's header and footer; a cut original
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "bench" / "out"
 SHARED = ROOT.parent / "shared"
@@ -47,43 +49,6 @@ SETS = {
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _WORD = re.compile(r"[a-z]+")
-
-
-# A content farm's header and footer (the same templates as bench/quality/match.py's piles).
-_SITES = ["NewsHub Daily", "Market Pulse 24", "Biz Insider Today", "WorldWire Now", "TradeBeat"]
-_HEADERS = [
-    "{site} - Latest Business News\nPosted by admin on {day} {month} 2024 | Category: {cat}\n\n",
-    "Home > {cat} > News\n\n",
-    "{site}\nBreaking: {cat} updates\nShare on Facebook | Share on Twitter\n\n",
-    "Posted in {cat} | {day} {month} 2024 | No Comments\n\n",
-]
-_FOOTERS = [
-    "\n\nRelated posts:\n- Top 10 {cat} stocks to watch\n- Why investors love {cat}\n"
-    "\nCopyright (c) 2024 {site}. All rights reserved.\n",
-    "\n\nShare this:\nFacebook Twitter LinkedIn Email\nLike this: Like Loading...\n",
-    "\n\nSource: {site}\nTags: {cat}, markets, economy\nLeave a comment\n",
-    "\n\nSubscribe to our newsletter for the latest {cat} news. Click here to join {site} today!\n",
-]
-_CATS = ["Business", "Finance", "Markets", "Economy", "World", "Commodities"]
-_MONTHS = ["January", "March", "May", "July", "September", "November"]
-
-
-def wrap(text: str, rng: random.Random) -> tuple[str, str, str]:
-    """A content farm's header and footer around a text: (header, text, footer); one of
-    them may be empty, never both."""
-
-    def fill(template: str) -> str:
-        return template.format(
-            site=rng.choice(_SITES),
-            cat=rng.choice(_CATS),
-            day=rng.randint(1, 28),
-            month=rng.choice(_MONTHS),
-        )
-
-    kind = rng.randrange(3)
-    header = fill(rng.choice(_HEADERS)) if kind != 1 else ""
-    footer = fill(rng.choice(_FOOTERS)) if kind != 0 else ""
-    return header, text, footer
 
 
 def available() -> bool:
@@ -209,13 +174,6 @@ def version_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def _cut(text: str, share: float) -> str:
-    """The first ``share`` of a text, cut at the last space before that point."""
-    end = int(len(text) * share)
-    space = text.rfind(" ", 0, end)
-    return text[: space if space > 0 else end].rstrip()
-
-
 def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
@@ -228,7 +186,7 @@ def clean_version(text: str, rng: random.Random, farm) -> tuple[str, str]:  # no
         if step == "cut":
             sentences = _sentences(out)
             keep = max(2, round(len(sentences) * rng.uniform(0.4, 0.8)))
-            out = " ".join(sentences[:keep]) if len(sentences) > 2 else _cut(out, 0.6)
+            out = " ".join(sentences[:keep]) if len(sentences) > 2 else cut(out, 0.6)
         elif step == "drop":
             sentences = _sentences(out)
             if len(sentences) > 3:
@@ -299,7 +257,7 @@ def build(name: str) -> tuple[list[dict], list[dict]]:
         rid = light[story]["reuters_id"]
         text = by_id[rid]["text"]
         if k % 3 == 2:
-            text = _cut(text, 0.6)
+            text = cut(text, 0.6)
         ref_of[rid] = len(refs)
         refs.append({"id": f"r{rid}", "text": text})
     for d in reuters:

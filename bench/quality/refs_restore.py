@@ -39,7 +39,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.common import REUTERS, SEEDS, read_jsonl, undone, wrong_per_1000
+from bench.common import REUTERS, SEEDS, read_jsonl, undone, undone_report, wrong_per_1000
 from bench.quality import refs_data
 
 OUT = refs_data.OUT
@@ -151,13 +151,7 @@ def measure(
                 print(f"restored {n} of {len(run_queries)}", file=sys.stderr)
         report["restore_seconds"] = round(time.perf_counter() - started, 1)
         for kind in ("spun_whole", "spun_partial", "spun_alone"):
-            share, before, after = undone(rows.get(kind, []))
-            report[kind] = {
-                "documents": len(rows.get(kind, [])),
-                "errors_undone": round(100 * share, 1),
-                "errors_before": before,
-                "errors_after": after,
-            }
+            report[kind] = undone_report(rows.get(kind, []))
         for kind in ("clean_original", "clean_version", "clean_unrelated", "clean_risk"):
             report[kind] = {"documents": sum(how.get(kind, {}).values()), "changed": changed[kind]}
         report["clean_risk"]["wrong_per_1000_tokens"] = round(wrong_per_1000(risky), 3)

@@ -39,6 +39,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -163,16 +164,21 @@ def lookup_worker(location: str, queries_path: str, result: multiprocessing.Queu
     )
 
 
-def measure_lookups(location: str, queries: list, workdir: Path) -> dict:
-    path = workdir / "queries.json"
+def in_fresh_process(worker: Callable, location: str, queries: list, path: Path) -> dict:
+    """``worker(location, queries file, result queue)`` run in a new (spawned) process, so
+    that its peak memory is the lookups' own; what it put on the queue."""
     path.write_text(json.dumps(queries))
     ctx = multiprocessing.get_context("spawn")
     result: multiprocessing.Queue = ctx.Queue()
-    proc = ctx.Process(target=lookup_worker, args=(location, str(path), result))
+    proc = ctx.Process(target=worker, args=(location, str(path), result))
     proc.start()
     out = result.get()
     proc.join()
     return out
+
+
+def measure_lookups(location: str, queries: list, workdir: Path) -> dict:
+    return in_fresh_process(lookup_worker, location, queries, workdir / "queries.json")
 
 
 def pg_location(workdir: Path, name: str, fresh: bool = True) -> str:

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from bench.speed import scale_data  # noqa: E402
-from bench.speed.bench_store import peak_rss_mb, pg_location  # noqa: E402
+from bench.speed.bench_store import in_fresh_process, peak_rss_mb, pg_location  # noqa: E402
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -101,15 +101,7 @@ def lookup_worker(location: str, queries_path: str, result: multiprocessing.Queu
 
 
 def measure_lookups(location: str, queries: list[dict], workdir: Path) -> dict:
-    path = workdir / "scale_queries.json"
-    path.write_text(json.dumps(queries))
-    ctx = multiprocessing.get_context("spawn")
-    result: multiprocessing.Queue = ctx.Queue()
-    proc = ctx.Process(target=lookup_worker, args=(location, str(path), result))
-    proc.start()
-    out = result.get()
-    proc.join()
-    return out
+    return in_fresh_process(lookup_worker, location, queries, workdir / "scale_queries.json")
 
 
 def hot_key_stress(name: str, factors: tuple[float, ...] = (1.0, 22.4)) -> dict:
