@@ -8,7 +8,6 @@ All of them register on :data:`unspin.cli_options.app`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,6 +30,7 @@ from .cli_options import (
     app,
     check_files,
     fail,
+    file_progress,
     make_options,
     reported_errors,
 )
@@ -210,7 +210,7 @@ def restore(
             restorer = _pile_restorer(pile, options, pile_field, pile_id_field, quiet)
         if output_dir:
             output_dir.mkdir(parents=True, exist_ok=True)
-        for path in _progress(paths, quiet):
+        for path in file_progress(paths, quiet):
             if in_place:
                 target: Path | None = Path(path)
             elif output_dir and path != "-":
@@ -302,14 +302,6 @@ def _restore_jsonl(
             passed += 1
         out.write(result.data)
     return passed
-
-
-def _progress(paths: list[str], quiet: bool = False):  # type: ignore[no-untyped-def]
-    if len(paths) < 2 or quiet:
-        return paths
-    from tqdm import tqdm
-
-    return tqdm(paths, desc="restoring", unit="file", file=sys.stderr, disable=None)
 
 
 # The inspecting and learning commands live in modules of their own; importing them

@@ -215,3 +215,12 @@ def check_files(options: RestoreOptions) -> None:
     for path in (*options.tables, *([options.lm] if options.lm else [])):
         if Path(path).is_dir():
             raise fail(f"{path} is a folder; give a table or model file")
+
+
+def file_progress(paths: list[str], quiet: bool = False, desc: str = "restoring"):  # type: ignore[no-untyped-def]
+    """``paths`` with a progress bar on stderr (on a terminal, two files or more)."""
+    if len(paths) < 2 or quiet:
+        return paths
+    from tqdm import tqdm
+
+    return tqdm(paths, desc=desc, unit="file", file=sys.stderr, disable=None)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from .cli_options import fail
+from .cli_options import fail, file_progress
 from .options import RestoreOptions
 
 if TYPE_CHECKING:
@@ -62,16 +61,6 @@ def _linked_summary(run: RefsRun) -> str:
     )
 
 
-def _counted(paths: list[str], bar: object) -> Iterator[str]:
-    """``paths``, the bar counting each once done (a TerminalProgress), then closed."""
-    try:
-        for path in paths:
-            yield path
-            bar.update()  # type: ignore[attr-defined]
-    finally:
-        bar.close()  # type: ignore[attr-defined]
-
-
 def restore_refs(
     paths: list[str],
     refs: str,
@@ -89,14 +78,13 @@ def restore_refs(
     quiet: bool,
 ) -> int:
     """``unspin restore --refs``: the number of malformed JSONL lines passed through."""
-    from .pipelines.files import AtomicOutput, TerminalProgress
+    from .pipelines.files import AtomicOutput
     from .pipelines.refs_files import link_file, link_jsonl_file, read_text, restore_refs_file
 
     passed = 0
     stdin_text: str | None = None
     with _open_run(refs, options) as run:
-        bar = TerminalProgress(len(paths), " inputs", quiet, after=3, desc="linking")
-        for path in _counted(paths, bar):  # pass one: link every input that can be read twice
+        for path in file_progress(paths, quiet, "linking"):  # pass one: link what reads twice
             if jsonl and path != "-":
                 link_jsonl_file(path, fields, run, encoding=encoding)
             elif not jsonl and path == "-":
@@ -108,8 +96,7 @@ def restore_refs(
         _say(quiet or not run.lookups, _linked_summary(run))
         if output_dir:
             output_dir.mkdir(parents=True, exist_ok=True)
-        bar = TerminalProgress(len(paths), " inputs", quiet, after=3, desc="restoring")
-        for path in _counted(paths, bar):  # pass two
+        for path in file_progress(paths, quiet):  # pass two
             if in_place:
                 target: Path | None = Path(path)
             elif output_dir and path != "-":
