@@ -289,21 +289,9 @@ def match_refs(
         try:
             for name, text in texts:
                 found = index.lookup(text)
-                kind = (
-                    "spun"
-                    if found.link.reference is not None
-                    else "clean"
-                    if found.link.clean
-                    else "none"
-                )
-                counts[kind] += 1
-                if kind == "spun":
-                    line = {
-                        "spun": name,
-                        "original": found.link.reference,
-                        "coverage": found.coverage,
-                        "similarity": found.similarity,
-                    }
+                line = found.link_record(name)
+                counts["spun" if line else "clean" if found.link.clean else "none"] += 1
+                if line is not None:
                     out.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
                 bar.update()
         finally:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ..twins.add_stream import BATCH, Added
+from ..twins.pile_reading import record_text
 
 __all__ = ["index_bag", "links_bag", "main", "match_bag", "references_bag"]
 
@@ -77,11 +78,10 @@ def _records(piece: tuple[str, int, int | None], field: str, id_field: str) -> I
                 break
             if not line.strip():
                 continue
-            obj = json.loads(line)
-            text = obj.get(field) if isinstance(obj, dict) else None
-            if not isinstance(text, str):
-                raise ValueError(f"{path}, byte {at}: no text field {field!r}")
-            ref_id = obj.get(id_field)
+            try:
+                ref_id, text = record_text(line, field, id_field)
+            except ValueError as exc:
+                raise ValueError(f"{path}, byte {at}: {exc}") from None
             yield (f"{path}@{at}" if ref_id is None else str(ref_id)), text
 
 
@@ -186,16 +186,9 @@ def _link_partition(pairs: Iterable[tuple[str, str]], location: str) -> list[dic
     index = _reader(location)
     out = []
     for name, text in pairs:
-        found = index.lookup(text)
-        if found.found.kind == "spun":
-            out.append(
-                {
-                    "spun": name,
-                    "original": found.link.reference,
-                    "coverage": found.coverage,
-                    "similarity": found.similarity,
-                }
-            )
+        record = index.lookup(text).link_record(name)
+        if record is not None:
+            out.append(record)
     return out
 
 

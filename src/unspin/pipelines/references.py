@@ -25,26 +25,19 @@ AddSummary(read=2, added=1, known=1, spun=0, empty=0)
 from __future__ import annotations
 
 import codecs
-import concurrent.futures as cf
 import gzip
-import json
-import multiprocessing
 import os
-import signal
 import sys
-import threading
-import time
 import zlib
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from ..errors import InputNotFoundError
-from ..twins.fingerprint import reference_keys
+from ..twins.add_stream import BATCH, prepared_batches
+from ..twins.pile_reading import record_text
 from ..twins.refindex import ReferenceIndex
-from ..twins.spin_marks import looks_spun
 
 __all__ = [
     "BATCH",
@@ -54,8 +47,6 @@ __all__ = [
     "iter_references",
 ]
 
-#: References a transaction (a Ctrl-C loses at most the batch it interrupts).
-BATCH = 1000
 _SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
 
 Problem = Callable[[str], None]
@@ -148,15 +139,10 @@ def _jsonl_texts(
         if line is None or not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            say(f"{where}: not valid JSON")
+            ident, text = record_text(line, field, id_field)
+        except ValueError as exc:
+            say(f"{where}: {exc}")
             continue
-        text = obj.get(field) if isinstance(obj, dict) else None
-        if not isinstance(text, str):
-            say(f"{where}: no text field {field!r}")
-            continue
-        ident = obj.get(id_field)
         yield (f"{name}:{lineno}" if ident is None else str(ident)), text
 
 
@@ -176,78 +162,6 @@ class AddSummary:
     empty: int = 0
 
 
-Prepared = list[tuple[str, str, list[int], str | None]]
-
-
-def prepare(batch: list[tuple[str, str]], check: bool = True) -> Prepared:
-    """Each reference with its keys and why it looks spun (None: it does not, or no
-    ``check``); blank texts get no keys. The work a fingerprinting process does."""
-    out = []
-    for ref_id, text in batch:
-        if not text.strip():
-            out.append((ref_id, text, [], None))
-            continue
-        out.append((ref_id, text, reference_keys(text), looks_spun(text) if check else None))
-    return out
-
-
-def _keys_only(batch: list[tuple[str, str]], check: bool) -> list[tuple[list[int], str | None]]:
-    return [(keys, why) for _, _, keys, why in prepare(batch, check)]
-
-
-def _worker_start(parent: int) -> None:
-    """In a fingerprinting process: Ctrl-C is the main process's to handle, and a main
-    process killed outright (``kill -9``) takes its workers with it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _batches(references: Iterable[tuple[str, str]], size: int) -> Iterator[list]:
-    batch: list[tuple[str, str]] = []
-    for item in references:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _prepared(
-    references: Iterable[tuple[str, str]], batch: int, workers: int, check: bool
-) -> Iterator[Prepared]:
-    """Prepared batches in input order; with ``workers``, fingerprinted in that many
-    processes while the caller stores (a few batches ahead, never the whole input)."""
-    if workers <= 0:
-        for part in _batches(references, batch):
-            yield prepare(part, check)
-        return
-    reference_keys("Warm up the word lists before forking.")  # each worker inherits them
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = cf.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
-    )
-    waiting: deque[tuple[list, cf.Future]] = deque()
-    try:
-        for part in _batches(references, batch):
-            waiting.append((part, pool.submit(_keys_only, part, check)))
-            if len(waiting) > 2 * workers:
-                part, future = waiting.popleft()
-                yield [(i, t, k, w) for (i, t), (k, w) in zip(part, future.result(), strict=True)]
-        while waiting:
-            part, future = waiting.popleft()
-            yield [(i, t, k, w) for (i, t), (k, w) in zip(part, future.result(), strict=True)]
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
 def add_references(
     index: ReferenceIndex,
     references: Iterable[tuple[str, str]],
@@ -265,7 +179,7 @@ def add_references(
     out, unless ``keep_spun``. ``workers`` processes fingerprint while this one writes
     (0: all in this process). ``progress(n)`` counts references done."""
     summary = AddSummary()
-    for part in _prepared(references, batch, workers, check=True):
+    for part in prepared_batches(references, batch, workers, check=True):
         items = []
         for ref_id, text, keys, why in part:
             summary.read += 1

@@ -6,6 +6,10 @@ Fingerprinting a ~2 KB reference costs about 0.2 ms of one core and storing it a
 other processes while this one stores the batches already fingerprinted, in order (each
 batch one transaction, as :meth:`~unspin.twins.refindex.ReferenceIndex.add`). At most a
 few batches are in flight, so memory stays bounded however long the stream.
+:func:`prepared_batches` is the part both it and ``unspin index add``
+(:func:`unspin.pipelines.references.add_references`, which also checks each reference with
+:func:`~unspin.twins.spin_marks.looks_spun`) use: batches fingerprinted in worker processes
+that ignore Ctrl-C (the caller's to handle) and exit when the caller is killed outright.
 
 >>> import os, tempfile
 >>> from unspin.twins.refindex import ReferenceIndex
@@ -18,17 +22,23 @@ Added(added=5, known=2)
 
 from __future__ import annotations
 
-import itertools
+import concurrent.futures as cf
 import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from .fingerprint import reference_keys
-from .store import Reference, ReferenceStore
+from .spin_marks import looks_spun
+from .store import ReferenceStore
 
-__all__ = ["BATCH", "Added", "add_stream", "fingerprint_batch"]
+__all__ = ["BATCH", "Added", "Prepared", "add_stream", "prepare", "prepared_batches"]
 
-#: References per transaction.
+#: References per transaction (a Ctrl-C loses at most the batch it interrupts).
 BATCH = 1000
 
 
@@ -39,15 +49,86 @@ class Added(NamedTuple):
     known: int
 
 
-def fingerprint_batch(batch: list[tuple[str, str]]) -> list[Reference]:
-    """``(id, text, keys)`` for each ``(id, text)`` of a batch (runs in a worker)."""
-    return [(ref_id, text, reference_keys(text)) for ref_id, text in batch]
+#: A batch ready to store: ``(id, text, keys, why it looks spun or None)`` each.
+Prepared = list[tuple[str, str, list[int], str | None]]
 
 
-def _batches(references: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    it = iter(references)
-    while batch := list(itertools.islice(it, size)):
+def prepare(batch: list[tuple[str, str]], check: bool = True) -> Prepared:
+    """Each reference with its keys and why it looks spun (None: it does not, or no
+    ``check``); blank texts get no keys. The work a fingerprinting process does."""
+    out = []
+    for ref_id, text in batch:
+        if not text.strip():
+            out.append((ref_id, text, [], None))
+            continue
+        out.append((ref_id, text, reference_keys(text), looks_spun(text) if check else None))
+    return out
+
+
+def _keys_only(batch: list[tuple[str, str]], check: bool) -> list[tuple[list[int], str | None]]:
+    return [(keys, why) for _, _, keys, why in prepare(batch, check)]
+
+
+def _worker_start(parent: int) -> None:
+    """In a fingerprinting process: Ctrl-C is the main process's to handle, and a main
+    process killed outright (``kill -9``) takes its workers with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _batches(references: Iterable[tuple[str, str]], size: int) -> Iterator[list]:
+    batch: list[tuple[str, str]] = []
+    for item in references:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
         yield batch
+
+
+def prepared_batches(
+    references: Iterable[tuple[str, str]],
+    batch: int,
+    workers: int,
+    check: bool,
+    *,
+    fork: bool = True,
+) -> Iterator[Prepared]:
+    """Prepared batches in input order; with ``workers``, fingerprinted in that many
+    processes while the caller stores (a few batches ahead, never the whole input).
+    ``fork``: workers forked where the platform can (they inherit the word lists, warmed
+    up first), else spawned (no copy of this process's open connections)."""
+    if workers <= 0:
+        for part in _batches(references, batch):
+            yield prepare(part, check)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    forked = fork and "fork" in methods
+    if forked:
+        reference_keys("Warm up the word lists before forking.")  # each worker inherits them
+    context = multiprocessing.get_context("fork" if forked else "spawn")
+    pool = cf.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+    waiting: deque[tuple[list, cf.Future]] = deque()
+    try:
+        for part in _batches(references, batch):
+            waiting.append((part, pool.submit(_keys_only, part, check)))
+            if len(waiting) > 2 * workers:
+                part, future = waiting.popleft()
+                yield [(i, t, k, w) for (i, t), (k, w) in zip(part, future.result(), strict=True)]
+        while waiting:
+            part, future = waiting.popleft()
+            yield [(i, t, k, w) for (i, t), (k, w) in zip(part, future.result(), strict=True)]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def add_stream(
@@ -65,29 +146,10 @@ def add_stream(
     Workers are spawned processes: in a script, call this under ``if __name__ ==
     "__main__":``; inside a daemonic process (a Dask worker, a Pool task) use 1."""
     added = known = 0
-
-    def store_one(fingerprinted: list[Reference]) -> None:
-        nonlocal added, known
-        numbers = store.add(fingerprinted)
+    for part in prepared_batches(references, batch, workers - 1, check=False, fork=False):
+        numbers = store.add([(ref_id, text, keys) for ref_id, text, keys, _ in part])
         new = sum(n is not None for n in numbers)
         added, known = added + new, known + len(numbers) - new
         if progress is not None:
             progress(Added(added, known))
-
-    batches = _batches(references, batch)
-    if workers <= 1:
-        for part in batches:
-            store_one(fingerprint_batch(part))
-        return Added(added, known)
-    ctx = multiprocessing.get_context("spawn")  # no copy of this process's open connection
-    with ctx.Pool(workers - 1) as pool:
-        # imap keeps the order and runs ahead of the stores by the pool's queue: bound it
-        window = 2 * (workers - 1) + 1
-        pending: list = []
-        for part in batches:
-            pending.append(pool.apply_async(fingerprint_batch, (part,)))
-            if len(pending) >= window:
-                store_one(pending.pop(0).get())
-        for result in pending:
-            store_one(result.get())
     return Added(added, known)

@@ -9,11 +9,11 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..text.corpus import Document, _expand
 
-__all__ = ["Problem", "TextStore", "iter_pile"]
+__all__ = ["Problem", "TextStore", "iter_pile", "record_text"]
 
 Problem = Callable[[str], None]
 
@@ -22,6 +22,27 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
         yield from enumerate(f, start=1)
+
+
+def record_text(line: str | bytes, field: str, id_field: str) -> tuple[Any, str]:
+    """A JSON line's ``(id field or None, text field)``; ValueError saying what is wrong
+    (not JSON, or no string in ``field``).
+
+    >>> record_text('{"id": 7, "text": "The court ruled."}', "text", "id")
+    (7, 'The court ruled.')
+    >>> record_text('{"body": 1}', "text", "id")
+    Traceback (most recent call last):
+    ...
+    ValueError: no text field 'text'
+    """
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        raise ValueError("not valid JSON") from None
+    text = obj.get(field) if isinstance(obj, dict) else None
+    if not isinstance(text, str):
+        raise ValueError(f"no text field {field!r}")
+    return obj.get(id_field), text
 
 
 def iter_pile(
@@ -59,15 +80,10 @@ def iter_pile(
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError:
-                    problem(f"{path}, line {lineno}: not valid JSON")
+                    ident, text = record_text(line, field, id_field)
+                except ValueError as exc:
+                    problem(f"{path}, line {lineno}: {exc}")
                     continue
-                text = obj.get(field) if isinstance(obj, dict) else None
-                if not isinstance(text, str):
-                    problem(f"{path}, line {lineno}: no text field {field!r}")
-                    continue
-                ident = obj.get(id_field)
                 yield Document(str(ident) if ident is not None else f"{path}:{lineno}", text)
         except (UnicodeDecodeError, EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
             problem(f"{path}: unreadable from here on ({exc}); the lines before it are used")

@@ -56,6 +56,18 @@ class Lookup(NamedTuple):
     coverage: float = 0.0
     similarity: float = 0.0
 
+    def link_record(self, name: str) -> dict | None:
+        """The line ``match --refs`` writes for input ``name`` when it is linked:
+        ``{"spun", "original", "coverage", "similarity"}``; None otherwise."""
+        if self.link.reference is None:
+            return None
+        return {
+            "spun": name,
+            "original": self.link.reference,
+            "coverage": self.coverage,
+            "similarity": self.similarity,
+        }
+
 
 class ReferenceIndex:
     """A persistent index of clean references (see the module's docstring).
@@ -144,8 +156,8 @@ class ReferenceIndex:
         """:meth:`find` as restoring needs it: the link, with coverage and similarity."""
         if not text.strip():
             return Lookup(NO_TWIN, Found("none", None, None, ()))
-        if self.store.contains_text(text):  # a reference itself: clean, whatever it says
-            number = self.store.find_text(text)
+        number = self.store.find_text(text)
+        if number is not None:  # a reference itself: clean, whatever it says
             return Lookup(CLEAN, Found("clean", number, None, ()), 1.0, 1.0)
         found = self.find(text)
         if found.kind == "none" or found.reference is None or found.verdict is None:
